@@ -1,0 +1,1 @@
+"""Katapult for QGIS. Subpackages use relative imports only."""
