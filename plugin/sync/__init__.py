@@ -1,0 +1,1 @@
+"""Write-back: journal, planner, executor, pull/merge bookkeeping (pure Python + sqlite3)."""

@@ -1,0 +1,530 @@
+"""Durable write journal inside the job's GeoPackage (plain sqlite3, no qgis).
+
+A GeoPackage is an sqlite database, so the journal (``kp_journal``) and the
+base snapshot (``kp_base``) live in the same file as the layers.  QGIS (OGR)
+may hold the file open while the worker writes: every transaction is short,
+uses ``BEGIN IMMEDIATE`` and a generous busy timeout, and connections are per
+thread.
+
+Operation life cycle::
+
+    pending -> sent -> done
+                    -> failed   (server refused it: validation, not found)
+    pending -> held            (depends on a failed/held op, or a conflict)
+    failed/held -> pending     (retry / conflict resolved)
+
+``sent`` means "may have reached the server"; a crash leaves it ``sent`` and
+the executor resends it (every operation is an idempotent upsert or delete).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Optional
+
+PENDING = "pending"
+SENT = "sent"
+DONE = "done"
+FAILED = "failed"
+HELD = "held"
+STATES = (PENDING, SENT, DONE, FAILED, HELD)
+OPEN_STATES = (PENDING, SENT, FAILED, HELD)
+
+BUSY_TIMEOUT_S = 30.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS kp_journal (
+    op_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    parent_ids TEXT NOT NULL DEFAULT '[]',
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}',
+    body TEXT,
+    content BLOB,
+    content_type TEXT,
+    content_sha256 TEXT,
+    depends_on TEXT NOT NULL DEFAULT '[]',
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    result TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kp_journal_state_seq ON kp_journal(state, seq);
+CREATE INDEX IF NOT EXISTS kp_journal_entity ON kp_journal(kind, entity_id);
+CREATE TABLE IF NOT EXISTS kp_base (
+    kind TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    parent_id TEXT,
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, entity_id)
+);
+CREATE TABLE IF NOT EXISTS kp_conflict (
+    kind TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    parent_id TEXT,
+    base TEXT,
+    local TEXT,
+    remote TEXT,
+    fields TEXT NOT NULL DEFAULT '[]',
+    created TEXT NOT NULL,
+    PRIMARY KEY (kind, entity_id)
+);
+"""
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass
+class PlannedOp:
+    """An operation the planner wants written (before it gets an op id).
+
+    ``key`` is a planner-local name other planned ops can list in
+    ``depends_on`` (defaults to ``kind:entity_id``); existing op ids may be
+    listed too.
+    """
+
+    kind: str
+    entity_id: str
+    method: str
+    path: str
+    body: Optional[dict] = None
+    params: dict = field(default_factory=dict)
+    parent_ids: list = field(default_factory=list)
+    depends_on: list = field(default_factory=list)
+    content: Optional[bytes] = None
+    content_type: Optional[str] = None
+    key: Optional[str] = None
+    held_reason: Optional[str] = None
+
+    def planner_key(self) -> str:
+        return self.key or f"{self.kind}:{self.entity_id}"
+
+
+@dataclass
+class Operation:
+    """One journal row."""
+
+    op_id: str
+    seq: int
+    kind: str
+    entity_id: str
+    method: str
+    path: str
+    body: Optional[dict]
+    params: dict
+    parent_ids: list
+    depends_on: list
+    state: str
+    attempts: int
+    error: Optional[str]
+    content_sha256: Optional[str]
+    content_type: Optional[str] = None
+    created: str = ""
+    updated: str = ""
+
+    @property
+    def cost(self) -> int:
+        """Token cost of the call (writes and deletes cost 10 each)."""
+        return 10
+
+
+@dataclass
+class PlanResult:
+    """What ``Journal.plan`` did."""
+
+    op_ids: list
+    replaced: int
+    kept_in_flight: int
+
+
+class Journal:
+    """The journal and base tables of one job GeoPackage."""
+
+    def __init__(self, path: str) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        with self._tx() as con:
+            for stmt in _SCHEMA.strip().split(";"):
+                if stmt.strip():
+                    con.execute(stmt)
+
+    # -- connections -------------------------------------------------
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                  check_same_thread=True)
+            con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            con.row_factory = sqlite3.Row
+            self._local.con = con
+        return con
+
+    def close(self) -> None:
+        """Close this thread's connection (other threads close theirs on exit)."""
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+
+    class _Tx:
+        def __init__(self, con: sqlite3.Connection) -> None:
+            self.con = con
+
+        def __enter__(self) -> sqlite3.Connection:
+            for attempt in range(50):
+                try:
+                    self.con.execute("BEGIN IMMEDIATE")
+                    return self.con
+                except sqlite3.OperationalError as exc:  # locked beyond busy timeout
+                    if "locked" not in str(exc) or attempt == 49:
+                        raise
+                    time.sleep(0.05)
+            return self.con
+
+        def __exit__(self, exc_type, exc, tb) -> None:
+            if exc_type is None:
+                self.con.execute("COMMIT")
+            else:
+                self.con.execute("ROLLBACK")
+
+    def _tx(self) -> "Journal._Tx":
+        return Journal._Tx(self._con())
+
+    # -- planning ----------------------------------------------------
+    def plan(self, ops: Iterable[PlannedOp]) -> PlanResult:
+        """Write a fresh plan in ONE transaction.
+
+        Every not-yet-sent operation (pending, held, failed) is replaced: the
+        planner diffs the working copy against base, and base only moves when
+        the server acknowledges, so a new plan already contains everything an
+        older unsent one wanted.  Operations in state ``sent`` may have reached
+        the server; they stay, and new operations for the same entity are
+        planned after them and depend on them.
+        """
+        ops = list(ops)
+        now = _now()
+        with self._tx() as con:
+            cur = con.execute("DELETE FROM kp_journal WHERE state IN (?,?,?)", (PENDING, HELD, FAILED))
+            replaced = cur.rowcount
+            in_flight = {}
+            for row in con.execute("SELECT op_id, kind, entity_id FROM kp_journal WHERE state=? ORDER BY seq",
+                                   (SENT,)):
+                in_flight.setdefault((row["kind"], row["entity_id"]), []).append(row["op_id"])
+            seq = con.execute("SELECT COALESCE(MAX(seq), 0) FROM kp_journal").fetchone()[0]
+            key_to_id: dict[str, str] = {}
+            ids = []
+            for op in ops:
+                op_id = uuid.uuid4().hex
+                key_to_id[op.planner_key()] = op_id
+                seq += 1
+                deps = [key_to_id.get(d, d) for d in op.depends_on]
+                deps += in_flight.get((op.kind, op.entity_id), [])
+                sha = hashlib.sha256(op.content).hexdigest() if op.content is not None else None
+                state = HELD if op.held_reason else PENDING
+                con.execute(
+                    "INSERT INTO kp_journal (op_id, seq, kind, entity_id, parent_ids, method, path, params, body,"
+                    " content, content_type, content_sha256, depends_on, state, attempts, error, created, updated)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
+                    (op_id, seq, op.kind, op.entity_id, _dumps(list(op.parent_ids)), op.method.upper(), op.path,
+                     _dumps(op.params or {}), None if op.body is None else _dumps(op.body),
+                     op.content, op.content_type, sha, _dumps(deps), state, op.held_reason, now, now),
+                )
+                ids.append(op_id)
+        return PlanResult(ids, replaced, sum(len(v) for v in in_flight.values()))
+
+    def append(self, ops: Iterable[PlannedOp]) -> list:
+        """Add operations without replacing anything (e.g. photo uploads)."""
+        ops = list(ops)
+        now = _now()
+        ids = []
+        with self._tx() as con:
+            seq = con.execute("SELECT COALESCE(MAX(seq), 0) FROM kp_journal").fetchone()[0]
+            key_to_id: dict[str, str] = {}
+            for op in ops:
+                op_id = uuid.uuid4().hex
+                key_to_id[op.planner_key()] = op_id
+                seq += 1
+                deps = [key_to_id.get(d, d) for d in op.depends_on]
+                sha = hashlib.sha256(op.content).hexdigest() if op.content is not None else None
+                con.execute(
+                    "INSERT INTO kp_journal (op_id, seq, kind, entity_id, parent_ids, method, path, params, body,"
+                    " content, content_type, content_sha256, depends_on, state, attempts, error, created, updated)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
+                    (op_id, seq, op.kind, op.entity_id, _dumps(list(op.parent_ids)), op.method.upper(), op.path,
+                     _dumps(op.params or {}), None if op.body is None else _dumps(op.body),
+                     op.content, op.content_type, sha, _dumps(deps),
+                     HELD if op.held_reason else PENDING, op.held_reason, now, now),
+                )
+                ids.append(op_id)
+        return ids
+
+    # -- reading -----------------------------------------------------
+    @staticmethod
+    def _op(row: sqlite3.Row) -> Operation:
+        return Operation(
+            op_id=row["op_id"], seq=row["seq"], kind=row["kind"], entity_id=row["entity_id"],
+            method=row["method"], path=row["path"],
+            body=None if row["body"] is None else json.loads(row["body"]),
+            params=json.loads(row["params"] or "{}"), parent_ids=json.loads(row["parent_ids"] or "[]"),
+            depends_on=json.loads(row["depends_on"] or "[]"), state=row["state"], attempts=row["attempts"],
+            error=row["error"], content_sha256=row["content_sha256"], content_type=row["content_type"],
+            created=row["created"], updated=row["updated"],
+        )
+
+    _COLS = ("op_id, seq, kind, entity_id, method, path, body, params, parent_ids, depends_on, state,"
+             " attempts, error, content_sha256, content_type, created, updated")
+
+    def get(self, op_id: str) -> Optional[Operation]:
+        row = self._con().execute(f"SELECT {self._COLS} FROM kp_journal WHERE op_id=?", (op_id,)).fetchone()
+        return None if row is None else self._op(row)
+
+    def content(self, op_id: str) -> Optional[bytes]:
+        """The binary payload of an upload operation."""
+        row = self._con().execute("SELECT content FROM kp_journal WHERE op_id=?", (op_id,)).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
+
+    def operations(self, states: Optional[Iterable[str]] = None) -> list:
+        """Operations in journal order, optionally only those in ``states``."""
+        if states is None:
+            rows = self._con().execute(f"SELECT {self._COLS} FROM kp_journal ORDER BY seq").fetchall()
+        else:
+            states = list(states)
+            marks = ",".join("?" * len(states))
+            rows = self._con().execute(
+                f"SELECT {self._COLS} FROM kp_journal WHERE state IN ({marks}) ORDER BY seq", states
+            ).fetchall()
+        return [self._op(r) for r in rows]
+
+    def next_runnable(self) -> Optional[Operation]:
+        """The first sent-or-pending operation in order (sent ones first: they resume)."""
+        row = self._con().execute(
+            f"SELECT {self._COLS} FROM kp_journal WHERE state IN (?,?) ORDER BY (state<>?), seq LIMIT 1",
+            (SENT, PENDING, SENT),
+        ).fetchone()
+        return None if row is None else self._op(row)
+
+    def iter_runnable(self) -> Iterator[Operation]:
+        """Yield runnable operations one at a time, re-reading the table each time."""
+        while True:
+            op = self.next_runnable()
+            if op is None:
+                return
+            yield op
+
+    def counts(self) -> dict:
+        """``{state: count}`` for every state (zeros included)."""
+        out = {s: 0 for s in STATES}
+        for state, n in self._con().execute("SELECT state, COUNT(*) FROM kp_journal GROUP BY state"):
+            out[state] = n
+        return out
+
+    def states_of(self, ids: Iterable[str]) -> dict:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return dict(self._con().execute(f"SELECT op_id, state FROM kp_journal WHERE op_id IN ({marks})", ids))
+
+    def entity_states(self) -> dict:
+        """``{(kind, entity_id): "pending" | "failed: msg"}`` for open operations (for ``kp_sync``)."""
+        out: dict = {}
+        for row in self._con().execute(
+            "SELECT kind, entity_id, state, error FROM kp_journal WHERE state<>? ORDER BY seq", (DONE,)
+        ):
+            key = (row["kind"], row["entity_id"])
+            if row["state"] == FAILED:
+                out[key] = f"failed: {row['error'] or ''}"
+            elif row["state"] == HELD:
+                out.setdefault(key, f"held: {row['error'] or ''}")
+            else:
+                out.setdefault(key, "pending")
+        return out
+
+    def pending_cost(self) -> int:
+        """Token cost of everything still to send."""
+        row = self._con().execute("SELECT COUNT(*) FROM kp_journal WHERE state IN (?,?)", (PENDING, SENT)).fetchone()
+        return int(row[0]) * 10
+
+    # -- state changes -----------------------------------------------
+    def mark_sent(self, op_id: str) -> None:
+        """Record that a call is about to go out (attempts + 1)."""
+        with self._tx() as con:
+            con.execute("UPDATE kp_journal SET state=?, attempts=attempts+1, updated=? WHERE op_id=?",
+                        (SENT, _now(), op_id))
+
+    def note_error(self, op_id: str, message: str) -> None:
+        """Keep the last transient error on a still-open op (it will be retried)."""
+        with self._tx() as con:
+            con.execute("UPDATE kp_journal SET error=?, updated=? WHERE op_id=?", (message, _now(), op_id))
+
+    def mark_done(self, op_id: str, base_updates: Iterable[tuple] = (), base_deletes: Iterable[tuple] = (),
+                  result: Any = None) -> None:
+        """Mark done AND apply the server's returned state to base, atomically.
+
+        ``base_updates``: ``(kind, entity_id, parent_id, data_dict)``;
+        ``base_deletes``: ``(kind, entity_id)``; deleting a connection also
+        deletes its sections' base rows.
+        """
+        with self._tx() as con:
+            for kind, entity_id in base_deletes:
+                con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=?", (kind, entity_id))
+                if kind == "connection":
+                    con.execute("DELETE FROM kp_base WHERE kind='section' AND parent_id=?", (entity_id,))
+            for kind, entity_id, parent_id, data in base_updates:
+                con.execute("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
+                            (kind, entity_id, parent_id, _dumps(data)))
+            con.execute("UPDATE kp_journal SET state=?, error=NULL, result=?, updated=? WHERE op_id=?",
+                        (DONE, None if result is None else _dumps(result), _now(), op_id))
+
+    def mark_failed(self, op_id: str, message: str) -> list:
+        """Fail an op and hold every open op that depends on it (transitively). Returns held ids."""
+        with self._tx() as con:
+            con.execute("UPDATE kp_journal SET state=?, error=?, updated=? WHERE op_id=?",
+                        (FAILED, message, _now(), op_id))
+            return self._hold_dependents(con, op_id, message)
+
+    def _hold_dependents(self, con: sqlite3.Connection, op_id: str, message: str) -> list:
+        rows = con.execute("SELECT op_id, depends_on FROM kp_journal WHERE state IN (?,?)",
+                           (PENDING, HELD)).fetchall()
+        deps = {r["op_id"]: set(json.loads(r["depends_on"] or "[]")) for r in rows}
+        blocked = {op_id}
+        held: list = []
+        changed = True
+        while changed:
+            changed = False
+            for oid, d in deps.items():
+                if oid not in blocked and d & blocked:
+                    blocked.add(oid)
+                    held.append(oid)
+                    changed = True
+        why = f"waiting for a failed operation: {message}"
+        for oid in held:
+            con.execute("UPDATE kp_journal SET state=?, error=?, updated=? WHERE op_id=? AND state=?",
+                        (HELD, why, _now(), oid, PENDING))
+        return held
+
+    def mark_pending(self, op_id: str) -> None:
+        """Put an op back in the queue (e.g. paused after an auth error)."""
+        with self._tx() as con:
+            con.execute("UPDATE kp_journal SET state=?, updated=? WHERE op_id=?", (PENDING, _now(), op_id))
+
+    def blocking_dependency(self, op: Operation) -> Optional[Operation]:
+        """A failed/held op this one depends on, if any."""
+        if not op.depends_on:
+            return None
+        for dep_id in op.depends_on:
+            dep = self.get(dep_id)
+            if dep is not None and dep.state in (FAILED, HELD):
+                return dep
+        return None
+
+    def hold(self, op_id: str, message: str) -> None:
+        with self._tx() as con:
+            con.execute("UPDATE kp_journal SET state=?, error=?, updated=? WHERE op_id=?",
+                        (HELD, message, _now(), op_id))
+            self._hold_dependents(con, op_id, message)
+
+    def retry_failed(self) -> int:
+        """Failed and dependency-held ops go back to pending (conflict holds stay). Returns count."""
+        with self._tx() as con:
+            cur = con.execute(
+                "UPDATE kp_journal SET state=?, updated=? WHERE state=? OR (state=? AND error LIKE 'waiting for%')",
+                (PENDING, _now(), FAILED, HELD),
+            )
+            return cur.rowcount
+
+    def release_entity(self, kind: str, entity_id: str) -> int:
+        """Held ops of one entity (conflict resolved) go back to pending."""
+        with self._tx() as con:
+            cur = con.execute("UPDATE kp_journal SET state=?, error=NULL, updated=? WHERE state=? AND kind=?"
+                              " AND entity_id=?", (PENDING, _now(), HELD, kind, entity_id))
+            return cur.rowcount
+
+    def purge_done(self, keep_last: int = 0) -> int:
+        """Delete done rows (history); keep the last ``keep_last`` of them."""
+        with self._tx() as con:
+            cur = con.execute(
+                "DELETE FROM kp_journal WHERE state=? AND op_id NOT IN (SELECT op_id FROM kp_journal WHERE state=?"
+                " ORDER BY seq DESC LIMIT ?)", (DONE, DONE, keep_last))
+            return cur.rowcount
+
+    # -- base --------------------------------------------------------
+    def base(self, kind: str, entity_id: str) -> Optional[dict]:
+        row = self._con().execute("SELECT data FROM kp_base WHERE kind=? AND entity_id=?",
+                                  (kind, entity_id)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def base_all(self, kind: str) -> dict:
+        """``{entity_id: data}`` for one kind."""
+        return {r[0]: json.loads(r[1]) for r in
+                self._con().execute("SELECT entity_id, data FROM kp_base WHERE kind=?", (kind,))}
+
+    def base_parents(self, kind: str) -> dict:
+        """``{entity_id: parent_id}`` for one kind (sections: their connection)."""
+        return dict(self._con().execute("SELECT entity_id, parent_id FROM kp_base WHERE kind=?", (kind,)))
+
+    def set_base(self, rows: Iterable[tuple], replace_all: bool = False) -> None:
+        """Write base rows ``(kind, entity_id, parent_id, data)`` in one transaction."""
+        with self._tx() as con:
+            if replace_all:
+                con.execute("DELETE FROM kp_base")
+            for kind, entity_id, parent_id, data in rows:
+                con.execute("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
+                            (kind, entity_id, parent_id, _dumps(data)))
+
+    def delete_base(self, keys: Iterable[tuple]) -> None:
+        with self._tx() as con:
+            for kind, entity_id in keys:
+                con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=?", (kind, entity_id))
+
+    # -- conflicts ---------------------------------------------------
+    def set_conflicts(self, conflicts: Iterable[dict]) -> None:
+        """Store conflicts (dicts with kind, entity_id, parent_id, base, local, remote, fields)."""
+        with self._tx() as con:
+            for c in conflicts:
+                con.execute(
+                    "INSERT OR REPLACE INTO kp_conflict (kind, entity_id, parent_id, base, local, remote, fields,"
+                    " created) VALUES (?,?,?,?,?,?,?,?)",
+                    (c["kind"], c["entity_id"], c.get("parent_id"), _dumps(c.get("base")), _dumps(c.get("local")),
+                     _dumps(c.get("remote")), _dumps(c.get("fields") or []), _now()),
+                )
+
+    def conflicts(self) -> list:
+        out = []
+        for r in self._con().execute("SELECT * FROM kp_conflict ORDER BY created"):
+            out.append({"kind": r["kind"], "entity_id": r["entity_id"], "parent_id": r["parent_id"],
+                        "base": json.loads(r["base"]), "local": json.loads(r["local"]),
+                        "remote": json.loads(r["remote"]), "fields": json.loads(r["fields"])})
+        return out
+
+    def conflict_keys(self) -> set:
+        return {(r[0], r[1]) for r in self._con().execute("SELECT kind, entity_id FROM kp_conflict")}
+
+    def resolve_conflict(self, kind: str, entity_id: str, new_base: Optional[dict] = None,
+                         parent_id: Optional[str] = None, base_deleted: bool = False) -> None:
+        """Drop a conflict; optionally move base to the remote state the user has now seen."""
+        with self._tx() as con:
+            con.execute("DELETE FROM kp_conflict WHERE kind=? AND entity_id=?", (kind, entity_id))
+            if base_deleted:
+                con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=?", (kind, entity_id))
+            elif new_base is not None:
+                con.execute("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
+                            (kind, entity_id, parent_id, _dumps(new_base)))
+            con.execute("UPDATE kp_journal SET state=?, error=NULL, updated=? WHERE state=? AND kind=?"
+                        " AND entity_id=?", (PENDING, _now(), HELD, kind, entity_id))
