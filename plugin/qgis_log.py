@@ -1,0 +1,59 @@
+"""Logging to QGIS's Log Messages panel (tab "Katapult") and the message bar, always masked.
+
+Every text goes through :func:`plugin.api.masking.mask_secrets` first, so an API key
+inside a URL, an exception text or a server message never reaches the log panel,
+the message bar or QGIS's log file.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from qgis.core import Qgis, QgsMessageLog
+
+from .api.masking import mask_secrets
+
+TAG = "Katapult"
+
+INFO = Qgis.Info
+WARNING = Qgis.Warning
+CRITICAL = Qgis.Critical
+SUCCESS = Qgis.Success
+
+
+def log(message: object, level=Qgis.Info, notify: bool = False) -> str:
+    """Write ``message`` (masked) to the "Katapult" log tab; return the masked text."""
+    text = mask_secrets(str(message))
+    QgsMessageLog.logMessage(text, TAG, level, notify)
+    return text
+
+
+def info(message: object) -> str:
+    """Log an informational message."""
+    return log(message, Qgis.Info)
+
+
+def warning(message: object) -> str:
+    """Log a warning."""
+    return log(message, Qgis.Warning)
+
+
+def critical(message: object) -> str:
+    """Log an error."""
+    return log(message, Qgis.Critical)
+
+
+def log_exception(context: str, exc: BaseException) -> str:
+    """Log ``exc`` with its traceback (masked) under a one-line ``context``."""
+    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return log(f"{context}: {exc}\n{details}", Qgis.Critical)
+
+
+def push_message(message_bar, title: str, text: str, level=Qgis.Info, duration: int = 0) -> str:
+    """Show ``title: text`` (masked) in a QGIS message bar and log it too."""
+    safe_title = mask_secrets(str(title))
+    safe_text = mask_secrets(str(text))
+    if message_bar is not None:
+        message_bar.pushMessage(safe_title, safe_text, level, duration)
+    log(f"{safe_title}: {safe_text}", level)
+    return safe_text
