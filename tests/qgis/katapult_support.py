@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,7 +32,14 @@ def qgis_auth(qgis_app):
     if not manager.masterPasswordIsSet() and not manager.setMasterPassword(
         TEST_MASTER_PASSWORD, True
     ):
-        pytest.fail(f"{db} has another master password: delete that test file and rerun")
+        # A throwaway test database left with another master password (an older
+        # run): forget its hash and configs, then set ours.
+        with sqlite3.connect(str(db)) as con:
+            con.execute("DELETE FROM auth_pass")
+            con.execute("DELETE FROM auth_configs")
+        manager.clearMasterPassword()
+        if not manager.setMasterPassword(TEST_MASTER_PASSWORD, True):
+            pytest.fail(f"cannot unlock the test auth database {db}")
     return manager
 
 
