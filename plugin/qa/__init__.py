@@ -1,0 +1,1 @@
+"""Field-data QA: rules (pure) and their QGIS adapters."""
