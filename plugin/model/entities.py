@@ -184,9 +184,7 @@ def normalize_breakpoints(raw: Any, entity_id: str = "", issues: List[LoadIssue]
     return out
 
 
-def normalize_node(
-    raw: Mapping, issues: List[LoadIssue] | None = None, node_id: str = ""
-) -> dict:
+def normalize_node(raw: Mapping, issues: List[LoadIssue] | None = None, node_id: str = "") -> dict:
     """A normalised deep copy of a node (``node_id`` used when the dict has no ``id``)."""
     issues = issues if issues is not None else []
     node = copy.deepcopy(dict(raw))
