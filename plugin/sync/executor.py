@@ -284,13 +284,13 @@ class Executor:
 
     def _ack(self, op: jr.Operation, data: Any) -> None:
         """Mark done and move base to the acknowledged state in one transaction."""
-        parent = op.parent_ids[-1] if op.parent_ids else None
+        kind, parent, entity_id = op.entity_key()
         if op.method == "DELETE":
-            self.journal.mark_done(op.op_id, base_deletes=[(op.kind, op.entity_id)], result=data)
+            self.journal.mark_done(op.op_id, base_deletes=[(kind, entity_id, parent)], result=data)
             return
-        if op.kind in ("node", "connection", "section"):
-            old = self.journal.base(op.kind, op.entity_id)
-            new = merged_base(old, op.body, data, op.entity_id)
-            self.journal.mark_done(op.op_id, base_updates=[(op.kind, op.entity_id, parent, new)], result=data)
+        if kind in ("node", "connection", "section"):
+            old = self.journal.base(kind, entity_id, parent)
+            new = merged_base(old, op.body, data, entity_id)
+            self.journal.mark_done(op.op_id, base_updates=[(kind, entity_id, parent, new)], result=data)
             return
         self.journal.mark_done(op.op_id, result=data)

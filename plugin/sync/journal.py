@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS kp_journal (
     kind TEXT NOT NULL,
     entity_id TEXT NOT NULL,
     parent_ids TEXT NOT NULL DEFAULT '[]',
+    parent_id TEXT,
     method TEXT NOT NULL,
     path TEXT NOT NULL,
     params TEXT NOT NULL DEFAULT '{}',
@@ -60,14 +61,14 @@ CREATE TABLE IF NOT EXISTS kp_journal (
     updated TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS kp_journal_state_seq ON kp_journal(state, seq);
-CREATE INDEX IF NOT EXISTS kp_journal_entity ON kp_journal(kind, entity_id);
+CREATE INDEX IF NOT EXISTS kp_journal_entity ON kp_journal(kind, entity_id, parent_id);
 CREATE TABLE IF NOT EXISTS kp_base (
     kind TEXT NOT NULL,
     entity_id TEXT NOT NULL,
     parent_id TEXT,
-    data TEXT NOT NULL,
-    PRIMARY KEY (kind, entity_id)
+    data TEXT NOT NULL
 );
+CREATE UNIQUE INDEX IF NOT EXISTS kp_base_key ON kp_base (kind, ifnull(parent_id, ''), entity_id);
 CREATE TABLE IF NOT EXISTS kp_conflict (
     kind TEXT NOT NULL,
     entity_id TEXT NOT NULL,
@@ -76,9 +77,9 @@ CREATE TABLE IF NOT EXISTS kp_conflict (
     local TEXT,
     remote TEXT,
     fields TEXT NOT NULL DEFAULT '[]',
-    created TEXT NOT NULL,
-    PRIMARY KEY (kind, entity_id)
+    created TEXT NOT NULL
 );
+CREATE UNIQUE INDEX IF NOT EXISTS kp_conflict_key ON kp_conflict (kind, ifnull(parent_id, ''), entity_id);
 """
 
 
@@ -88,6 +89,12 @@ def _now() -> str:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def entity_key(kind: str, entity_id: str, parent_ids: Iterable[str] = ()) -> tuple:
+    """``(kind, parent_id | None, entity_id)``; only sections have a parent."""
+    parents = list(parent_ids or [])
+    return (kind, parents[-1] if kind == "section" and parents else None, entity_id)
 
 
 @dataclass
@@ -113,7 +120,14 @@ class PlannedOp:
     held_reason: Optional[str] = None
 
     def planner_key(self) -> str:
-        return self.key or f"{self.kind}:{self.entity_id}"
+        if self.key:
+            return self.key
+        parent = self.entity_key()[1]
+        return f"{self.kind}:{parent}/{self.entity_id}" if parent else f"{self.kind}:{self.entity_id}"
+
+    def entity_key(self) -> tuple:
+        """``(kind, parent_id, entity_id)``: sections are only unique within their connection."""
+        return entity_key(self.kind, self.entity_id, self.parent_ids)
 
 
 @dataclass
@@ -137,6 +151,10 @@ class Operation:
     content_type: Optional[str] = None
     created: str = ""
     updated: str = ""
+
+    def entity_key(self) -> tuple:
+        """``(kind, parent_id, entity_id)``."""
+        return entity_key(self.kind, self.entity_id, self.parent_ids)
 
     @property
     def cost(self) -> int:
@@ -223,9 +241,9 @@ class Journal:
             cur = con.execute("DELETE FROM kp_journal WHERE state IN (?,?,?)", (PENDING, HELD, FAILED))
             replaced = cur.rowcount
             in_flight = {}
-            for row in con.execute("SELECT op_id, kind, entity_id FROM kp_journal WHERE state=? ORDER BY seq",
-                                   (SENT,)):
-                in_flight.setdefault((row["kind"], row["entity_id"]), []).append(row["op_id"])
+            for row in con.execute("SELECT op_id, kind, entity_id, parent_id FROM kp_journal WHERE state=?"
+                                   " ORDER BY seq", (SENT,)):
+                in_flight.setdefault((row["kind"], row["parent_id"], row["entity_id"]), []).append(row["op_id"])
             seq = con.execute("SELECT COALESCE(MAX(seq), 0) FROM kp_journal").fetchone()[0]
             key_to_id: dict[str, str] = {}
             ids = []
@@ -234,14 +252,15 @@ class Journal:
                 key_to_id[op.planner_key()] = op_id
                 seq += 1
                 deps = [key_to_id.get(d, d) for d in op.depends_on]
-                deps += in_flight.get((op.kind, op.entity_id), [])
+                deps += in_flight.get(op.entity_key(), [])
                 sha = hashlib.sha256(op.content).hexdigest() if op.content is not None else None
                 state = HELD if op.held_reason else PENDING
                 con.execute(
-                    "INSERT INTO kp_journal (op_id, seq, kind, entity_id, parent_ids, method, path, params, body,"
-                    " content, content_type, content_sha256, depends_on, state, attempts, error, created, updated)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
-                    (op_id, seq, op.kind, op.entity_id, _dumps(list(op.parent_ids)), op.method.upper(), op.path,
+                    "INSERT INTO kp_journal (op_id, seq, kind, entity_id, parent_ids, parent_id, method, path, params,"
+                    " body, content, content_type, content_sha256, depends_on, state, attempts, error, created, updated)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
+                    (op_id, seq, op.kind, op.entity_id, _dumps(list(op.parent_ids)), op.entity_key()[1],
+                     op.method.upper(), op.path,
                      _dumps(op.params or {}), None if op.body is None else _dumps(op.body),
                      op.content, op.content_type, sha, _dumps(deps), state, op.held_reason, now, now),
                 )
@@ -263,10 +282,11 @@ class Journal:
                 deps = [key_to_id.get(d, d) for d in op.depends_on]
                 sha = hashlib.sha256(op.content).hexdigest() if op.content is not None else None
                 con.execute(
-                    "INSERT INTO kp_journal (op_id, seq, kind, entity_id, parent_ids, method, path, params, body,"
-                    " content, content_type, content_sha256, depends_on, state, attempts, error, created, updated)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
-                    (op_id, seq, op.kind, op.entity_id, _dumps(list(op.parent_ids)), op.method.upper(), op.path,
+                    "INSERT INTO kp_journal (op_id, seq, kind, entity_id, parent_ids, parent_id, method, path, params,"
+                    " body, content, content_type, content_sha256, depends_on, state, attempts, error, created, updated)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
+                    (op_id, seq, op.kind, op.entity_id, _dumps(list(op.parent_ids)), op.entity_key()[1],
+                     op.method.upper(), op.path,
                      _dumps(op.params or {}), None if op.body is None else _dumps(op.body),
                      op.content, op.content_type, sha, _dumps(deps),
                      HELD if op.held_reason else PENDING, op.held_reason, now, now),
@@ -342,12 +362,12 @@ class Journal:
         return dict(self._con().execute(f"SELECT op_id, state FROM kp_journal WHERE op_id IN ({marks})", ids))
 
     def entity_states(self) -> dict:
-        """``{(kind, entity_id): "pending" | "failed: msg"}`` for open operations (for ``kp_sync``)."""
+        """``{(kind, parent_id, entity_id): "pending" | "failed: msg" | "held: msg"}`` for open ops (``kp_sync``)."""
         out: dict = {}
         for row in self._con().execute(
-            "SELECT kind, entity_id, state, error FROM kp_journal WHERE state<>? ORDER BY seq", (DONE,)
+            "SELECT kind, parent_id, entity_id, state, error FROM kp_journal WHERE state<>? ORDER BY seq", (DONE,)
         ):
-            key = (row["kind"], row["entity_id"])
+            key = (row["kind"], row["parent_id"], row["entity_id"])
             if row["state"] == FAILED:
                 out[key] = f"failed: {row['error'] or ''}"
             elif row["state"] == HELD:
@@ -378,17 +398,14 @@ class Journal:
         """Mark done AND apply the server's returned state to base, atomically.
 
         ``base_updates``: ``(kind, entity_id, parent_id, data_dict)``;
-        ``base_deletes``: ``(kind, entity_id)``; deleting a connection also
-        deletes its sections' base rows.
+        ``base_deletes``: ``(kind, entity_id, parent_id)``; deleting a
+        connection also deletes its sections' base rows.
         """
         with self._tx() as con:
-            for kind, entity_id in base_deletes:
-                con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=?", (kind, entity_id))
-                if kind == "connection":
-                    con.execute("DELETE FROM kp_base WHERE kind='section' AND parent_id=?", (entity_id,))
+            for kind, entity_id, parent_id in base_deletes:
+                _delete_base(con, kind, entity_id, parent_id)
             for kind, entity_id, parent_id, data in base_updates:
-                con.execute("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
-                            (kind, entity_id, parent_id, _dumps(data)))
+                _put_base(con, kind, entity_id, parent_id, data)
             con.execute("UPDATE kp_journal SET state=?, error=NULL, result=?, updated=? WHERE op_id=?",
                         (DONE, None if result is None else _dumps(result), _now(), op_id))
 
@@ -449,11 +466,12 @@ class Journal:
             )
             return cur.rowcount
 
-    def release_entity(self, kind: str, entity_id: str) -> int:
+    def release_entity(self, kind: str, entity_id: str, parent_id: Optional[str] = None) -> int:
         """Held ops of one entity (conflict resolved) go back to pending."""
         with self._tx() as con:
             cur = con.execute("UPDATE kp_journal SET state=?, error=NULL, updated=? WHERE state=? AND kind=?"
-                              " AND entity_id=?", (PENDING, _now(), HELD, kind, entity_id))
+                              " AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+                              (PENDING, _now(), HELD, kind, entity_id, parent_id))
             return cur.rowcount
 
     def purge_done(self, keep_last: int = 0) -> int:
@@ -465,19 +483,20 @@ class Journal:
             return cur.rowcount
 
     # -- base --------------------------------------------------------
-    def base(self, kind: str, entity_id: str) -> Optional[dict]:
-        row = self._con().execute("SELECT data FROM kp_base WHERE kind=? AND entity_id=?",
-                                  (kind, entity_id)).fetchone()
+    def base(self, kind: str, entity_id: str, parent_id: Optional[str] = None) -> Optional[dict]:
+        """Base (last acknowledged server state) of one entity, or None."""
+        row = self._con().execute(
+            "SELECT data FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+            (kind, entity_id, parent_id)).fetchone()
         return None if row is None else json.loads(row[0])
 
     def base_all(self, kind: str) -> dict:
-        """``{entity_id: data}`` for one kind."""
-        return {r[0]: json.loads(r[1]) for r in
-                self._con().execute("SELECT entity_id, data FROM kp_base WHERE kind=?", (kind,))}
-
-    def base_parents(self, kind: str) -> dict:
-        """``{entity_id: parent_id}`` for one kind (sections: their connection)."""
-        return dict(self._con().execute("SELECT entity_id, parent_id FROM kp_base WHERE kind=?", (kind,)))
+        """``{entity_id: data}`` for nodes/connections, ``{(connection_id, id): data}`` for sections."""
+        out = {}
+        for eid, parent, data in self._con().execute(
+                "SELECT entity_id, parent_id, data FROM kp_base WHERE kind=?", (kind,)):
+            out[(parent, eid) if kind == "section" else eid] = json.loads(data)
+        return out
 
     def set_base(self, rows: Iterable[tuple], replace_all: bool = False) -> None:
         """Write base rows ``(kind, entity_id, parent_id, data)`` in one transaction."""
@@ -485,13 +504,13 @@ class Journal:
             if replace_all:
                 con.execute("DELETE FROM kp_base")
             for kind, entity_id, parent_id, data in rows:
-                con.execute("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
-                            (kind, entity_id, parent_id, _dumps(data)))
+                _put_base(con, kind, entity_id, parent_id, data)
 
     def delete_base(self, keys: Iterable[tuple]) -> None:
+        """Delete base rows ``(kind, entity_id, parent_id)``."""
         with self._tx() as con:
-            for kind, entity_id in keys:
-                con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=?", (kind, entity_id))
+            for kind, entity_id, parent_id in keys:
+                _delete_base(con, kind, entity_id, parent_id)
 
     # -- conflicts ---------------------------------------------------
     def set_conflicts(self, conflicts: Iterable[dict]) -> None:
@@ -506,25 +525,43 @@ class Journal:
                 )
 
     def conflicts(self) -> list:
+        """Open conflicts (dicts as stored by :meth:`set_conflicts`)."""
         out = []
-        for r in self._con().execute("SELECT * FROM kp_conflict ORDER BY created"):
+        for r in self._con().execute("SELECT * FROM kp_conflict ORDER BY created, kind, entity_id"):
             out.append({"kind": r["kind"], "entity_id": r["entity_id"], "parent_id": r["parent_id"],
                         "base": json.loads(r["base"]), "local": json.loads(r["local"]),
                         "remote": json.loads(r["remote"]), "fields": json.loads(r["fields"])})
         return out
 
     def conflict_keys(self) -> set:
-        return {(r[0], r[1]) for r in self._con().execute("SELECT kind, entity_id FROM kp_conflict")}
+        """``{(kind, parent_id, entity_id)}`` of open conflicts."""
+        return {(r[0], r[1], r[2]) for r in
+                self._con().execute("SELECT kind, parent_id, entity_id FROM kp_conflict")}
 
     def resolve_conflict(self, kind: str, entity_id: str, new_base: Optional[dict] = None,
                          parent_id: Optional[str] = None, base_deleted: bool = False) -> None:
-        """Drop a conflict; optionally move base to the remote state the user has now seen."""
+        """Drop a conflict; move base to the remote state the user has now seen; release held ops."""
         with self._tx() as con:
-            con.execute("DELETE FROM kp_conflict WHERE kind=? AND entity_id=?", (kind, entity_id))
+            con.execute("DELETE FROM kp_conflict WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')="
+                        "ifnull(?, '')", (kind, entity_id, parent_id))
             if base_deleted:
-                con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=?", (kind, entity_id))
+                _delete_base(con, kind, entity_id, parent_id)
             elif new_base is not None:
-                con.execute("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
-                            (kind, entity_id, parent_id, _dumps(new_base)))
+                _put_base(con, kind, entity_id, parent_id, new_base)
             con.execute("UPDATE kp_journal SET state=?, error=NULL, updated=? WHERE state=? AND kind=?"
-                        " AND entity_id=?", (PENDING, _now(), HELD, kind, entity_id))
+                        " AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+                        (PENDING, _now(), HELD, kind, entity_id, parent_id))
+
+
+def _put_base(con: sqlite3.Connection, kind: str, entity_id: str, parent_id: Optional[str], data: Any) -> None:
+    con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+                (kind, entity_id, parent_id))
+    con.execute("INSERT INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
+                (kind, entity_id, parent_id, data if isinstance(data, str) else _dumps(data)))
+
+
+def _delete_base(con: sqlite3.Connection, kind: str, entity_id: str, parent_id: Optional[str]) -> None:
+    con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+                (kind, entity_id, parent_id))
+    if kind == "connection":
+        con.execute("DELETE FROM kp_base WHERE kind='section' AND parent_id=?", (entity_id,))

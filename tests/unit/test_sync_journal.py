@@ -74,8 +74,12 @@ def test_done_and_base_update_atomic(journal):
                       ("section", "s" * 20, "c" * 20, {"id": "s" * 20})])
     journal.plan([PlannedOp("connection", "c" * 20, "DELETE", "/x")])
     op2 = journal.next_runnable()
-    journal.mark_done(op2.op_id, base_deletes=[("connection", "c" * 20)])
+    journal.mark_done(op2.op_id, base_deletes=[("connection", "c" * 20, None)])
     assert journal.base_all("section") == {}
+    # sections are keyed within their connection (midpoint_section repeats)
+    journal.set_base([("section", "midpoint_section", "x" * 20, {"n": 1}), ("section", "midpoint_section", "y" * 20, {"n": 2})])
+    assert journal.base("section", "midpoint_section", "y" * 20) == {"n": 2}
+    assert len(journal.base_all("section")) == 2
 
 
 def test_done_rolls_back_with_base_on_failure(journal, monkeypatch):
@@ -95,7 +99,7 @@ def test_failure_holds_dependents_transitively(journal):
     st = journal.states_of(res.op_ids)
     assert [st[i] for i in res.op_ids] == ["failed", "held", "held", "pending"]
     states = journal.entity_states()
-    assert states[("node", "a" * 20)] == "failed: invalid_field: latitude"
+    assert states[("node", None, "a" * 20)] == "failed: invalid_field: latitude"
     assert journal.retry_failed() == 3
     assert journal.counts()["pending"] == 4
 
@@ -105,7 +109,7 @@ def test_conflicts_hold_and_release(journal):
                             "remote": {"x": 2}, "fields": ["x"]}])
     journal.plan([PlannedOp("node", "a" * 20, "POST", "/p", {"x": 1}, held_reason="conflict")])
     assert journal.counts()["held"] == 1
-    assert journal.conflict_keys() == {("node", "a" * 20)}
+    assert journal.conflict_keys() == {("node", None, "a" * 20)}
     journal.resolve_conflict("node", "a" * 20, new_base={"id": "a" * 20, "x": 2})
     assert journal.counts()["pending"] == 1 and journal.conflicts() == []
 

@@ -1,0 +1,335 @@
+"""Sync dock: queue counts, ETA, pause/resume/cancel/retry, failed operations.
+
+The dock only talks to the :class:`~..worker.SyncWorker` (signals in, method
+calls out) and reads the journal's small tables for display; it never calls
+HTTP.  Clicking a failed operation selects and zooms to its feature.  After
+each drain (and every few seconds while one runs) the read-only ``kp_sync``
+field of the job's layers is refreshed with each feature's state.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Optional
+
+from qgis.core import QgsFeatureRequest, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
+from qgis.PyQt.QtWidgets import (
+    QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from ..sync.journal import Journal
+
+KIND_PROPERTY = "katapult/kind"
+JOB_PROPERTY = "katapult/job_id"
+SYNC_FIELD = "kp_sync"
+ID_FIELD = "kp_id"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SyncDock", text)
+
+
+def format_eta(seconds: Optional[float]) -> str:
+    """``"—"``, ``"< 1 s"``, ``"42 s"``, ``"3 min 5 s"``, ``"1 h 2 min"``."""
+    if seconds is None:
+        return "—"
+    s = int(round(seconds))
+    if s < 1:
+        return _tr("< 1 s")
+    if s < 60:
+        return _tr("{0} s").format(s)
+    if s < 3600:
+        return _tr("{0} min {1} s").format(s // 60, s % 60)
+    return _tr("{0} h {1} min").format(s // 3600, (s % 3600) // 60)
+
+
+def job_layers(job_id: Optional[str] = None, project: Optional[QgsProject] = None) -> dict:
+    """``{kind: layer}`` of the Katapult layers (of ``job_id`` when given) in the project."""
+    project = project or QgsProject.instance()
+    out: dict = {}
+    for layer in project.mapLayers().values():
+        if not isinstance(layer, QgsVectorLayer):
+            continue
+        kind = layer.customProperty(KIND_PROPERTY)
+        if not kind:
+            continue
+        if job_id is not None and str(layer.customProperty(JOB_PROPERTY)) != str(job_id):
+            continue
+        out.setdefault(str(kind), layer)
+    return out
+
+
+def gpkg_path(layer: QgsVectorLayer) -> str:
+    """The GeoPackage file behind a layer (``/x/job.gpkg|layername=nodes`` -> ``/x/job.gpkg``)."""
+    return layer.source().split("|", 1)[0]
+
+
+def find_feature_id(layer: QgsVectorLayer, entity_id: str) -> Optional[int]:
+    """Feature id whose ``kp_id`` is ``entity_id`` (None if absent)."""
+    if layer.fields().indexOf(ID_FIELD) < 0:
+        return None
+    expr = QgsFeatureRequest().setFilterExpression(
+        f"\"{ID_FIELD}\" = '{entity_id.replace(chr(39), chr(39) * 2)}'")
+    expr.setFlags(QgsFeatureRequest.NoGeometry)
+    expr.setSubsetOfAttributes([])
+    for feature in layer.getFeatures(expr):
+        return feature.id()
+    return None
+
+
+def refresh_sync_field(layers: dict, states: dict, previous: Optional[dict] = None) -> dict:
+    """Write ``kp_sync`` for features whose state changed since ``previous``.
+
+    ``states``: ``{(kind, entity_id): text}`` from :meth:`Journal.entity_states`;
+    entities absent from it are in sync (``""``).  Writes go straight to the
+    provider (no edit session, no undo entry): ``kp_sync`` is display only and
+    the planner ignores it.  Returns ``states`` (pass it back as ``previous``).
+    """
+    previous = previous if previous is not None else None
+    for kind, layer in layers.items():
+        idx = layer.fields().indexOf(SYNC_FIELD)
+        id_idx = layer.fields().indexOf(ID_FIELD)
+        if idx < 0 or id_idx < 0:
+            continue
+        changes: dict = {}
+        wanted = {eid: text for (k, eid), text in states.items() if k == kind}
+        if previous is not None:
+            touched = {eid for (k, eid) in previous if k == kind} | set(wanted)
+            if not touched:
+                continue
+            for eid in touched:
+                text = wanted.get(eid, "")
+                if previous.get((kind, eid), "") == text:
+                    continue
+                fid = find_feature_id(layer, eid)
+                if fid is not None:
+                    changes[fid] = {idx: text[:250]}
+        else:
+            req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([idx, id_idx])
+            for f in layer.getFeatures(req):
+                text = wanted.get(str(f[id_idx]), "")
+                current = f[idx]
+                if (current or "") != text:
+                    changes[f.id()] = {idx: text[:250]}
+        if changes:
+            layer.dataProvider().changeAttributeValues(changes)
+            layer.triggerRepaint()
+    return dict(states)
+
+
+class SyncDock(QDockWidget):
+    """The dock; ``worker`` is the plugin's single :class:`SyncWorker`."""
+
+    def __init__(self, iface: Any, worker: Any, parent: Optional[QWidget] = None,
+                 push: Optional[Callable[[], None]] = None, pull: Optional[Callable[[], None]] = None) -> None:
+        super().__init__(_tr("Katapult sync"), parent)
+        self.setObjectName("KatapultSyncDock")
+        self.iface = iface
+        self.worker = worker
+        self._push_cb = push
+        self._pull_cb = pull
+        self._job: Optional[tuple] = None  # (path, job_id)
+        self._sync_states: Optional[dict] = None
+        self._last_field_refresh = 0.0
+        self._build()
+        worker.progress.connect(self._on_progress)
+        worker.drainFinished.connect(self._on_drain_finished)
+        worker.authRequired.connect(self._on_auth)
+        self._timer = QTimer(self)
+        self._timer.setInterval(3000)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+
+    # -- widgets -----------------------------------------------------
+    def _build(self) -> None:
+        body = QWidget(self)
+        lay = QVBoxLayout(body)
+        self.status_label = QLabel(_tr("No Katapult job open."), body)
+        self.status_label.setWordWrap(True)
+        self.counts_label = QLabel("", body)
+        self.counts_label.setObjectName("counts")
+        self.eta_label = QLabel("", body)
+        lay.addWidget(self.status_label)
+        lay.addWidget(self.counts_label)
+        lay.addWidget(self.eta_label)
+        row = QHBoxLayout()
+        self.push_button = QPushButton(_tr("Push"), body)
+        self.pull_button = QPushButton(_tr("Pull"), body)
+        self.pause_button = QPushButton(_tr("Pause"), body)
+        self.resume_button = QPushButton(_tr("Resume"), body)
+        self.cancel_button = QPushButton(_tr("Cancel"), body)
+        self.retry_button = QPushButton(_tr("Retry failed"), body)
+        for b in (self.push_button, self.pull_button, self.pause_button, self.resume_button,
+                  self.cancel_button, self.retry_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        self.failed_table = QTableWidget(0, 3, body)
+        self.failed_table.setHorizontalHeaderLabels([_tr("Item"), _tr("Id"), _tr("Server message")])
+        self.failed_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.failed_table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.failed_table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.failed_table.cellClicked.connect(self._on_failed_clicked)
+        lay.addWidget(QLabel(_tr("Operations the server refused (click to show the item):"), body))
+        lay.addWidget(self.failed_table)
+        self.setWidget(body)
+        self.push_button.clicked.connect(self._push)
+        self.pull_button.clicked.connect(self._pull)
+        self.pause_button.clicked.connect(self.worker.pause)
+        self.resume_button.clicked.connect(self._resume)
+        self.cancel_button.clicked.connect(self.worker.cancel)
+        self.retry_button.clicked.connect(self._retry)
+
+    # -- job binding ---------------------------------------------------
+    def set_job(self, path: Optional[str], job_id: Optional[str]) -> None:
+        """Show the journal of this job GeoPackage (None: none open)."""
+        self._job = (path, job_id) if path and job_id else None
+        self._sync_states = None
+        self.refresh()
+
+    def current_job(self) -> Optional[tuple]:
+        """The bound job, or the first Katapult job found among the project's layers."""
+        if self._job is not None:
+            return self._job
+        layers = job_layers()
+        for layer in layers.values():
+            job_id = layer.customProperty(JOB_PROPERTY)
+            if job_id:
+                return gpkg_path(layer), str(job_id)
+        return None
+
+    # -- actions -----------------------------------------------------
+    def _push(self) -> None:
+        if self._push_cb is not None:
+            self._push_cb()
+
+    def _pull(self) -> None:
+        if self._pull_cb is not None:
+            self._pull_cb()
+
+    def _resume(self) -> None:
+        job = self.current_job()
+        if job is None:
+            return
+        if self.worker.is_draining():
+            self.worker.resume()
+        else:
+            self.worker._paused.clear()
+            self.worker.submit_drain(*job)
+
+    def _retry(self) -> None:
+        job = self.current_job()
+        if job is not None:
+            self.worker.retry_failed(*job)
+            self.refresh()
+
+    def _on_auth(self, message: str) -> None:
+        self.status_label.setText(_tr("Katapult refused the API key; sending is paused. "
+                                      "Enter a valid key in Katapult settings, then press Resume.")
+                                  + ("\n" + message if message else ""))
+        if self.iface is not None and hasattr(self.iface, "messageBar"):
+            try:
+                from qgis.core import Qgis
+                self.iface.messageBar().pushMessage(_tr("Katapult"), _tr(
+                    "The API key was refused; sending is paused until a valid key is entered."), Qgis.Warning)
+            except Exception:  # noqa: BLE001 - the dock text already says it
+                pass
+
+    # -- display -----------------------------------------------------
+    def _on_progress(self, summary: dict) -> None:
+        self._show_counts(summary.get("counts") or {}, summary.get("eta_s"), bool(summary.get("running")))
+        if time.monotonic() - self._last_field_refresh > 5.0:
+            self._refresh_fields()
+
+    def _on_drain_finished(self, status: str, message: str, counts: dict) -> None:
+        texts = {
+            "drained": _tr("All edits are processed."),
+            "cancelled": _tr("Sending was cancelled; what is left stays queued."),
+            "paused": _tr("Sending is paused; press Resume to continue."),
+            "auth": _tr("Katapult refused the API key; sending is paused."),
+            "offline": _tr("Katapult cannot be reached right now; the edits stay queued. Press Resume to retry."),
+        }
+        text = texts.get(status, _tr("Sending stopped because of an error."))
+        if message and status != "drained":
+            text += "\n" + message
+        self.status_label.setText(text)
+        self.refresh()
+
+    def _show_counts(self, counts: dict, eta: Optional[float], running: bool) -> None:
+        self.counts_label.setText(_tr("Pending: {0}   Sent: {1}   Failed: {2}   Held: {3}   Done: {4}").format(
+            counts.get("pending", 0), counts.get("sent", 0), counts.get("failed", 0), counts.get("held", 0),
+            counts.get("done", 0)))
+        left = counts.get("pending", 0) + counts.get("sent", 0)
+        self.eta_label.setText(_tr("Time left: {0}").format(format_eta(eta if left else 0.0)))
+        if running:
+            self.status_label.setText(_tr("Sending edits to Katapult…"))
+
+    def refresh(self) -> None:
+        """Re-read counts and failed operations from the journal."""
+        job = self.current_job()
+        if job is None:
+            return
+        path, _job_id = job
+        try:
+            journal = Journal(path)
+        except Exception as exc:  # noqa: BLE001 - show, never crash the dock
+            self.status_label.setText(_tr("Cannot read the sync journal: {0}").format(exc))
+            return
+        try:
+            counts = journal.counts()
+            left = counts["pending"] + counts["sent"]
+            if not self.worker.is_draining():
+                self._show_counts(counts, self.worker.eta_seconds(left * 10), False)
+            failed = journal.operations(["failed", "held"])
+            self.failed_table.setRowCount(len(failed))
+            for row, op in enumerate(failed):
+                items = [QTableWidgetItem(op.kind), QTableWidgetItem(op.entity_id),
+                         QTableWidgetItem(("" if op.state == "failed" else _tr("held: ")) + (op.error or ""))]
+                for col, item in enumerate(items):
+                    item.setData(Qt.UserRole, (op.kind, op.entity_id, op.op_id))
+                    item.setToolTip(op.error or "")
+                    self.failed_table.setItem(row, col, item)
+            self._refresh_fields(journal)
+        finally:
+            journal.close()
+
+    def _refresh_fields(self, journal: Optional[Journal] = None) -> None:
+        job = self.current_job()
+        if job is None:
+            return
+        own = journal is None
+        if own:
+            journal = Journal(job[0])
+        try:
+            states = journal.entity_states()
+            self._sync_states = refresh_sync_field(job_layers(job[1]), states, self._sync_states)
+            self._last_field_refresh = time.monotonic()
+        finally:
+            if own:
+                journal.close()
+
+    def _on_failed_clicked(self, row: int, _col: int) -> None:
+        item = self.failed_table.item(row, 0)
+        if item is None:
+            return
+        kind, entity_id, _op_id = item.data(Qt.UserRole)
+        self.show_feature(kind, entity_id)
+
+    def show_feature(self, kind: str, entity_id: str) -> bool:
+        """Select and zoom to the feature of one entity; False if it is not in the layers."""
+        job = self.current_job()
+        layers = job_layers(job[1] if job else None)
+        layer = layers.get(kind)
+        if layer is None:
+            return False
+        fid = find_feature_id(layer, entity_id)
+        if fid is None:
+            return False
+        layer.selectByIds([fid])
+        if self.iface is not None:
+            self.iface.setActiveLayer(layer)
+            canvas = self.iface.mapCanvas()
+            if canvas is not None:
+                canvas.zoomToSelected(layer)
+                canvas.refresh()
+        return True
