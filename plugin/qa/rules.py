@@ -324,10 +324,14 @@ def _poles_too_close(job: QaJob, config: QaConfig) -> Iterable[QaIssue]:
     cell_deg = max(limit / 111_000.0, 1e-7) * 2
     grid: Dict[Tuple[int, int], List[QaNode]] = defaultdict(list)
     poles = [n for n in job.nodes if _is_pole(n, config) and _has_point(n)]
+
+    def cell(node: QaNode) -> Tuple[int, int]:
+        return int(math.floor(node.lon / cell_deg)), int(math.floor(node.lat / cell_deg))
+
     for node in poles:
-        grid[(int(math.floor(node.lon / cell_deg)), int(math.floor(node.lat / cell_deg)))].append(node)
+        grid[cell(node)].append(node)
     for node in poles:
-        cx, cy = int(math.floor(node.lon / cell_deg)), int(math.floor(node.lat / cell_deg))
+        cx, cy = cell(node)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for other in grid.get((cx + dx, cy + dy), ()):
@@ -337,8 +341,8 @@ def _poles_too_close(job: QaJob, config: QaConfig) -> Iterable[QaIssue]:
                     if dist < limit:
                         yield _node_issue(
                             rule, node,
-                            f"{_label(node)} is {dist:.2f} m from {_label(other)} (limit {limit} m):"
-                            " merge or move one of them.",
+                            f"{_label(node)} is {dist:.2f} m from {_label(other)}"
+                            f" (limit {limit} m): merge or move one of them.",
                         )
 
 
@@ -357,7 +361,9 @@ def _outside_picklist(job: QaJob, config: QaConfig) -> Iterable[QaIssue]:
 
 RULES: Tuple[Rule, ...] = (
     Rule("node_missing_type", ERROR, "Nodes without node_type", _missing_node_type),
-    Rule("pole_missing_fields", WARNING, "Poles without SCID, height or class", _pole_missing_fields),
+    Rule(
+        "pole_missing_fields", WARNING, "Poles without SCID, height or class", _pole_missing_fields
+    ),
     Rule("duplicate_scid", ERROR, "Duplicate SCIDs", _duplicate_scid),
     Rule("span_too_long", WARNING, "Spans longer than the maximum", _span_too_long),
     Rule("span_too_short", WARNING, "Spans shorter than the minimum", _span_too_short),
@@ -378,7 +384,8 @@ def run_qa(job: QaJob, config: QaConfig = QaConfig()) -> List[QaIssue]:
     found: List[QaIssue] = []
     for rule in RULES:
         if rule.id not in config.disabled_rules:
-            found.extend(sorted(rule.check(job, config), key=lambda i: (i.kind, i.entity_id, i.message)))
+            issues = rule.check(job, config)
+            found.extend(sorted(issues, key=lambda i: (i.kind, i.entity_id, i.message)))
     return found
 
 
@@ -407,7 +414,8 @@ def job_from_snapshot(snapshot: Any) -> QaJob:
         lon, lat = _coord(node)
         job.nodes.append(QaNode(str(nid), lon, lat, _values(node), node.get("photos") or {}))
     for cid, conn in snapshot.connections.items():
-        n1, n2 = snapshot.nodes.get(conn.get("node_id_1")), snapshot.nodes.get(conn.get("node_id_2"))
+        n1 = snapshot.nodes.get(conn.get("node_id_1"))
+        n2 = snapshot.nodes.get(conn.get("node_id_2"))
         coords = None
         if n1 is not None and n2 is not None and None not in _coord(n1) + _coord(n2):
             mids = [(float(p[1]), float(p[0])) for p in conn.get("breakpoints") or []]
