@@ -1,0 +1,1 @@
+"""QGIS adapters: job GeoPackage, project layers, styles, forms, refresh."""

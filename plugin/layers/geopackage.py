@@ -1,0 +1,509 @@
+"""One GeoPackage per job: the working copy (layers) plus the snapshot (``kp_base``) and ``kp_meta``.
+
+Layers: ``nodes`` (Point, EPSG:4326), ``connections`` (LineString: node 1 ->
+breakpoints -> node 2), ``sections`` (Point, with ``connection_id``) and a
+``photos`` attribute table. Field mapping comes from :mod:`plugin.model.flatten`;
+this module only turns its plain rows and coordinates into QGIS features and
+writes them in batches (OGR groups the inserts in transactions).
+
+A span whose node is missing, or a node without coordinates, is still written
+(with an empty geometry, so nothing is lost and a later diff does not mistake it
+for a local deletion) and listed in the :class:`LoadReport`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransformContext,
+    QgsFeature,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsLineString,
+    QgsPoint,
+    QgsVectorFileWriter,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
+
+from ..model.attributes import compact_json, infer_field_kind, to_field_value
+from ..model.entities import LoadIssue, Snapshot, build_snapshot
+from ..model.flatten import FieldSpec, field_name_for, flatten, geometry, schema_for
+
+KINDS = ("node", "connection", "section")
+LAYER_NAMES: Dict[str, str] = {"node": "nodes", "connection": "connections", "section": "sections"}
+PHOTOS_TABLE = "photos"
+SCHEMA_VERSION = "1"
+CRS = "EPSG:4326"
+WKB_TYPES = {"node": QgsWkbTypes.Point, "connection": QgsWkbTypes.LineString, "section": QgsWkbTypes.Point}
+QT_TYPES = {"bool": QVariant.Bool, "int": QVariant.LongLong, "real": QVariant.Double, "text": QVariant.String}
+OPEN_JOURNAL_STATES = ("pending", "sent", "failed", "held")
+
+ProgressFn = Callable[[float, str], None]
+CancelFn = Callable[[], bool]
+
+
+def tr(text: str) -> str:
+    """Translate a user-facing string (context ``KatapultLayers``)."""
+    return QCoreApplication.translate("KatapultLayers", text)
+
+
+class GpkgError(Exception):
+    """A job GeoPackage cannot be written or read; ``str()`` says why and what to do."""
+
+
+class LoadCancelled(Exception):
+    """The user cancelled building the GeoPackage."""
+
+
+@dataclass
+class JobData:
+    """What the three GETs returned (parsed JSON) plus what kp_meta needs."""
+
+    job_id: str
+    name: str
+    nodes: Any
+    connections: Any
+    photos: Any
+    server_url: str = ""
+    metadata: Optional[dict] = None
+    pulled_at: str = ""  # ISO-8601 UTC of the moment the pull started
+
+
+@dataclass
+class LoadReport:
+    """What was written and what needs the user's attention."""
+
+    path: str
+    job_id: str
+    name: str
+    counts: Dict[str, int] = field(default_factory=dict)
+    not_drawn: Dict[str, List[str]] = field(default_factory=dict)  # kind -> ids without geometry
+    issues: List[LoadIssue] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One paragraph for the message bar / log."""
+        parts = [tr("{n} nodes, {c} connections, {s} sections, {p} photos").format(
+            n=self.counts.get("nodes", 0), c=self.counts.get("connections", 0),
+            s=self.counts.get("sections", 0), p=self.counts.get(PHOTOS_TABLE, 0))]
+        for kind, ids in self.not_drawn.items():
+            if ids:
+                parts.append(tr("{count} {kind}(s) not drawn (missing node or coordinates): {ids}").format(
+                    count=len(ids), kind=kind, ids=", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")))
+        if self.issues:
+            parts.append(tr("{count} data issue(s), see the Katapult log").format(count=len(self.issues)))
+        return "; ".join(parts)
+
+
+def now_iso() -> str:
+    """Current UTC time as ISO-8601 with milliseconds and ``Z``."""
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"
+
+
+def safe_file_stem(job_id: str) -> str:
+    """A file name stem for a job id (ids are ``[A-Za-z0-9_-]``; anything else becomes ``_``)."""
+    stem = re.sub(r"[^A-Za-z0-9_-]", "_", str(job_id)) or "job"
+    return stem[:200]
+
+
+def jobs_folder() -> Path:
+    """``<QGIS profile>/katapult/jobs`` (created on demand)."""
+    return Path(QgsApplication.qgisSettingsDirPath()) / "katapult" / "jobs"
+
+
+def default_gpkg_path(job_id: str) -> str:
+    """Default working-copy path of a job under the QGIS profile folder."""
+    return str(jobs_folder() / f"{safe_file_stem(job_id)}.gpkg")
+
+
+# ------------------------------------------------------------------ fields and features
+
+
+def qgs_fields(schema: Sequence[FieldSpec]) -> QgsFields:
+    """QgsFields for a model schema (kinds bool/int/real/text -> Bool/LongLong/Double/String)."""
+    fields = QgsFields()
+    for spec in schema:
+        fields.append(QgsField(spec.name, QT_TYPES[spec.kind]))
+    return fields
+
+
+def point_geometry(coords: Optional[Tuple[float, float]]) -> Optional[QgsGeometry]:
+    """A point geometry from ``(lon, lat)`` (None stays None)."""
+    if coords is None:
+        return None
+    return QgsGeometry(QgsPoint(coords[0], coords[1]))
+
+
+def line_geometry(coords: Optional[Sequence[Tuple[float, float]]]) -> Optional[QgsGeometry]:
+    """A line geometry from ``[(lon, lat), ...]`` (None stays None)."""
+    if coords is None:
+        return None
+    return QgsGeometry(QgsLineString([c[0] for c in coords], [c[1] for c in coords]))
+
+
+def make_geometry(kind: str, coords: Any) -> Optional[QgsGeometry]:
+    """Geometry for ``kind`` from the model's pure coordinates."""
+    return line_geometry(coords) if kind == "connection" else point_geometry(coords)
+
+
+def build_features(
+    kind: str,
+    entities: Iterable[Mapping[str, Any]],
+    schema: Sequence[FieldSpec],
+    fields: QgsFields,
+    nodes_by_id: Optional[Mapping[str, Mapping]] = None,
+    sync_states: Optional[Mapping[Any, str]] = None,
+) -> Tuple[List[QgsFeature], List[str]]:
+    """Features for ``entities`` and the ids of those that could not be drawn."""
+    names = [spec.name for spec in schema]
+    features: List[QgsFeature] = []
+    not_drawn: List[str] = []
+    for entity in entities:
+        state = ""
+        if sync_states:
+            state = sync_states.get(entity.get("id"), "")
+        row = flatten(kind, entity, schema, state)
+        feature = QgsFeature(fields)
+        feature.setAttributes([row.get(name) for name in names])
+        geom = make_geometry(kind, geometry(kind, entity, nodes_by_id))
+        if geom is None:
+            not_drawn.append(str(entity.get("id")))
+        else:
+            feature.setGeometry(geom)
+        features.append(feature)
+    return features, not_drawn
+
+
+# ------------------------------------------------------------------ photos table
+
+
+def photo_schema(photos: Iterable[Mapping[str, Any]]) -> List[FieldSpec]:
+    """Fields of the photos table: ``kp_id`` then one per top-level key (objects as JSON text)."""
+    values: Dict[str, list] = {}
+    for photo in photos:
+        for key, value in photo.items():
+            if key == "id":
+                continue
+            values.setdefault(str(key), []).append(
+                compact_json(value) if isinstance(value, (dict, list)) else value)
+    specs = [FieldSpec("kp_id", None, "text")]
+    taken = ["kp_id"]
+    for key in sorted(values):
+        name = field_name_for(key, taken)
+        taken.append(name)
+        specs.append(FieldSpec(name, key, infer_field_kind(values[key])))
+    return specs
+
+
+def photo_row(photo: Mapping[str, Any], schema: Sequence[FieldSpec]) -> List[Any]:
+    """Attribute values of one photo record in schema order."""
+    out: List[Any] = []
+    for spec in schema:
+        if spec.attribute is None:
+            out.append(photo.get("id"))
+            continue
+        value = photo.get(spec.attribute)
+        if isinstance(value, (dict, list)):
+            value = compact_json(value)
+        try:
+            out.append(to_field_value(value, spec.kind))
+        except ValueError:
+            out.append(None if value is None else str(value))
+    return out
+
+
+# ------------------------------------------------------------------ raw snapshot rows (kp_base)
+
+
+def _raw_items(raw: Any) -> List[Tuple[str, Mapping]]:
+    """(id, dict) pairs from a list response or an id-keyed map, skipping what is not an object."""
+    if raw is None:
+        return []
+    pairs = raw.items() if isinstance(raw, Mapping) else (("", item) for item in raw)
+    out = []
+    for fallback, item in pairs:
+        if isinstance(item, Mapping):
+            entity_id = str(item.get("id") or fallback)
+            if entity_id:
+                out.append((entity_id, item))
+    return out
+
+
+def base_rows(job: JobData, snap: Snapshot) -> List[Tuple[str, str, Optional[str], str]]:
+    """``(kind, entity_id, parent_id, json)`` rows: the server's JSON exactly as returned.
+
+    Connections are stored without their ``sections`` key; each section is its own
+    row (its dict plus ``id``) with ``parent_id`` = connection id. For duplicate ids
+    the occurrence the model kept (the first) is stored.
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    rows: List[Tuple[str, str, Optional[str], str]] = []
+    seen = set()
+    for entity_id, raw in _raw_items(job.nodes):
+        if entity_id in snap.nodes and entity_id not in seen:
+            seen.add(entity_id)
+            rows.append(("node", entity_id, None, dumps(raw)))
+    seen = set()
+    for entity_id, raw in _raw_items(job.connections):
+        if entity_id not in snap.connections or entity_id in seen:
+            continue
+        seen.add(entity_id)
+        sections = raw.get("sections")
+        rows.append(("connection", entity_id, None, dumps({k: v for k, v in raw.items() if k != "sections"})))
+        for section_id, section in _raw_items(sections):
+            if (entity_id, section_id) in snap.sections:
+                data = dict(section)
+                data.setdefault("id", section_id)
+                rows.append(("section", section_id, entity_id, dumps(data)))
+    seen = set()
+    for entity_id, raw in _raw_items(job.photos):
+        if entity_id in snap.photos and entity_id not in seen:
+            seen.add(entity_id)
+            rows.append(("photo", entity_id, None, dumps(raw)))
+    return rows
+
+
+# ------------------------------------------------------------------ sqlite tables
+
+KP_TABLES_SQL = (
+    # Same columns as sync/journal.py; sections are keyed by (parent_id, entity_id) because
+    # ``midpoint_section`` occurs on many spans (see docs/contracts.md).
+    "CREATE TABLE IF NOT EXISTS kp_base (kind TEXT NOT NULL, entity_id TEXT NOT NULL, "
+    "parent_id TEXT, data TEXT NOT NULL)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS kp_base_key ON kp_base (kind, ifnull(parent_id, ''), entity_id)",
+    "CREATE TABLE IF NOT EXISTS kp_meta (key TEXT PRIMARY KEY, value TEXT)",
+)
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """An sqlite3 connection to the GeoPackage (autocommit; use ``with con:`` for transactions)."""
+    con = sqlite3.connect(path, timeout=30.0)
+    con.execute("PRAGMA busy_timeout=30000")
+    return con
+
+
+def ensure_kp_tables(con: sqlite3.Connection) -> None:
+    """Create ``kp_base`` and ``kp_meta`` when missing."""
+    for sql in KP_TABLES_SQL:
+        con.execute(sql)
+
+
+def write_base_rows(con: sqlite3.Connection, rows: Iterable[Tuple[str, str, Optional[str], str]],
+                    replace_all: bool = False) -> None:
+    """Insert or replace snapshot rows (``data`` already JSON text) in the caller's transaction."""
+    if replace_all:
+        con.execute("DELETE FROM kp_base")
+    con.executemany("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
+                    rows)
+
+
+def read_base(path: str, kind: str) -> Dict[Any, dict]:
+    """Snapshot entities of one kind, keyed like the model (sections by ``(connection_id, id)``)."""
+    con = connect(path)
+    try:
+        out: Dict[Any, dict] = {}
+        for entity_id, parent_id, data in con.execute(
+                "SELECT entity_id, parent_id, data FROM kp_base WHERE kind=?", (kind,)):
+            out[(parent_id, entity_id) if kind == "section" else entity_id] = json.loads(data)
+        return out
+    finally:
+        con.close()
+
+
+def write_meta(con: sqlite3.Connection, values: Mapping[str, Any]) -> None:
+    """Upsert kp_meta keys (non-strings stored as JSON)."""
+    con.executemany("INSERT OR REPLACE INTO kp_meta (key, value) VALUES (?, ?)",
+                    [(k, v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False))
+                     for k, v in values.items()])
+
+
+def read_meta(path: str) -> Dict[str, str]:
+    """All kp_meta keys as text ({} when the table is missing)."""
+    con = connect(path)
+    try:
+        try:
+            return dict(con.execute("SELECT key, value FROM kp_meta"))
+        except sqlite3.OperationalError:
+            return {}
+    finally:
+        con.close()
+
+
+def schema_to_json(schema: Sequence[FieldSpec]) -> str:
+    """Serialise a schema for kp_meta."""
+    return json.dumps([[s.name, s.attribute, s.kind] for s in schema], ensure_ascii=False)
+
+
+def schema_from_json(text: str) -> List[FieldSpec]:
+    """Read back :func:`schema_to_json`."""
+    return [FieldSpec(name, attribute, kind) for name, attribute, kind in json.loads(text)]
+
+
+def stored_schema(path: str, kind: str) -> List[FieldSpec]:
+    """The field schema the layer of ``kind`` was built with (from kp_meta)."""
+    meta = read_meta(path)
+    text = meta.get(f"schema_{kind}")
+    if not text:
+        raise GpkgError(tr("{path} has no field schema for {kind}; download the job again.").format(
+            path=path, kind=kind))
+    return schema_from_json(text)
+
+
+def open_journal_count(path: str) -> int:
+    """Operations not yet done in the file's ``kp_journal`` (0 when there is none)."""
+    if not os.path.exists(path):
+        return 0
+    con = connect(path)
+    try:
+        marks = ",".join("?" * len(OPEN_JOURNAL_STATES))
+        return con.execute(f"SELECT count(*) FROM kp_journal WHERE state IN ({marks})",
+                           OPEN_JOURNAL_STATES).fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        con.close()
+
+
+def max_last_updated(nodes: Iterable[Mapping[str, Any]]) -> str:
+    """The newest ``last_updated`` among nodes ('' when none carries one): the next pull's cursor."""
+    newest = ""
+    for node in nodes:
+        value = node.get("last_updated")
+        if isinstance(value, str) and value > newest:
+            newest = value
+    return newest
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _writer_options(layer_name: str, first: bool) -> QgsVectorFileWriter.SaveVectorOptions:
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = layer_name
+    options.fileEncoding = "UTF-8"
+    options.actionOnExistingFile = (QgsVectorFileWriter.CreateOrOverwriteFile if first
+                                    else QgsVectorFileWriter.CreateOrOverwriteLayer)
+    options.layerOptions = ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"]
+    return options
+
+
+def write_layer(path: str, layer_name: str, fields: QgsFields, wkb_type, features: Sequence[QgsFeature],
+                first: bool, batch_size: int = 50000) -> None:
+    """Write one layer of ``features`` into the GeoPackage at ``path`` (creating the file if ``first``)."""
+    writer = QgsVectorFileWriter.create(
+        path, fields, wkb_type, QgsCoordinateReferenceSystem(CRS), QgsCoordinateTransformContext(),
+        _writer_options(layer_name, first))
+    try:
+        if writer.hasError() != QgsVectorFileWriter.NoError:
+            raise GpkgError(tr("Cannot create layer {layer} in {path}: {error}").format(
+                layer=layer_name, path=path, error=writer.errorMessage()))
+        for start in range(0, len(features), batch_size):
+            if not writer.addFeatures(features[start:start + batch_size]):
+                raise GpkgError(tr("Cannot write layer {layer} in {path}: {error}").format(
+                    layer=layer_name, path=path, error=writer.errorMessage()))
+    finally:
+        del writer  # closes the layer and flushes OGR's transaction
+
+
+def write_job_gpkg(
+    job: JobData,
+    path: Optional[str] = None,
+    *,
+    progress: Optional[ProgressFn] = None,
+    is_cancelled: Optional[CancelFn] = None,
+    pick_lists: Optional[Mapping[str, Sequence[str]]] = None,
+) -> LoadReport:
+    """Build the job's GeoPackage from parsed JSON; returns what was written and what was odd.
+
+    The file is built beside the target and moved over it at the end, so a failure or
+    a cancel leaves any previous working copy untouched. Refuses to replace a file whose
+    journal still holds operations that were not sent (use refresh instead).
+    """
+    path = str(path or default_gpkg_path(job.job_id))
+    pending = open_journal_count(path)
+    if pending:
+        raise GpkgError(tr(
+            "{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh "
+            "instead of downloading the job again.").format(path=path, n=pending))
+
+    def step(fraction: float, text: str) -> None:
+        if is_cancelled is not None and is_cancelled():
+            raise LoadCancelled(tr("Loading the job was cancelled."))
+        if progress is not None:
+            progress(fraction, text)
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    tmp = str(Path(path).with_suffix("")) + ".part.gpkg"
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    report = LoadReport(path=path, job_id=job.job_id, name=job.name)
+    try:
+        step(0.0, tr("Reading job data"))
+        snap = build_snapshot(job.nodes, job.connections, job.photos)
+        report.issues = list(snap.issues)
+        schemas: Dict[str, List[FieldSpec]] = {}
+        first = True
+        for i, kind in enumerate(KINDS):
+            step(0.1 + 0.25 * i, tr("Writing {layer}").format(layer=LAYER_NAMES[kind]))
+            entities = list(snap.entities(kind).values())
+            schema = schema_for(kind, entities)
+            schemas[kind] = schema
+            fields = qgs_fields(schema)
+            features, not_drawn = build_features(kind, entities, schema, fields, snap.nodes)
+            write_layer(tmp, LAYER_NAMES[kind], fields, WKB_TYPES[kind], features, first)
+            first = False
+            report.counts[LAYER_NAMES[kind]] = len(features)
+            report.not_drawn[kind] = not_drawn
+            del features
+        step(0.8, tr("Writing photos"))
+        photos = list(snap.photos.values())
+        photo_spec = photo_schema(photos)
+        fields = qgs_fields(photo_spec)
+        features = []
+        for photo in photos:
+            feature = QgsFeature(fields)
+            feature.setAttributes(photo_row(photo, photo_spec))
+            features.append(feature)
+        write_layer(tmp, PHOTOS_TABLE, fields, QgsWkbTypes.NoGeometry, features, False)
+        report.counts[PHOTOS_TABLE] = len(features)
+        step(0.9, tr("Writing the snapshot"))
+        con = connect(tmp)
+        try:
+            with con:
+                ensure_kp_tables(con)
+                write_base_rows(con, base_rows(job, snap))
+                meta = {
+                    "job_id": job.job_id, "job_name": job.name, "server_url": job.server_url,
+                    "last_pull": job.pulled_at or now_iso(), "nodes_cursor": max_last_updated(snap.nodes.values()),
+                    "schema_version": SCHEMA_VERSION, "metadata": job.metadata or {},
+                    "schema_photo": schema_to_json(photo_spec),
+                }
+                for kind, schema in schemas.items():
+                    meta[f"schema_{kind}"] = schema_to_json(schema)
+                if pick_lists:
+                    meta["pick_lists"] = dict(pick_lists)
+                write_meta(con, meta)
+        finally:
+            con.close()
+        step(0.97, tr("Finishing"))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
+        raise
+    return report
