@@ -379,6 +379,11 @@ def _identical(a: Any, b: Any) -> bool:
     return a == b
 
 
+def same_json(a: Any, b: Any) -> bool:
+    """Deep equality of JSON values keeping types apart (``"45"`` != ``45``, ``1`` != ``True``)."""
+    return _identical(a, b)
+
+
 def _is_cleared(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value == "")
 
