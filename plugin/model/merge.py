@@ -182,12 +182,12 @@ def changed(
     )
 
 
-def _merge_instances(b: Optional[Mapping], l: Mapping, r: Mapping) -> Optional[dict]:
+def _merge_instances(b: Optional[Mapping], loc: Mapping, rem: Mapping) -> Optional[dict]:
     """Instance-wise merge of one attribute changed on both sides; None on a conflict."""
     b = b or {}
     out = {}
-    for iid in sorted(set(b) | set(l) | set(r)):
-        bv, lv, rv = b.get(iid, _MISSING), l.get(iid, _MISSING), r.get(iid, _MISSING)
+    for iid in sorted(set(b) | set(loc) | set(rem)):
+        bv, lv, rv = b.get(iid, _MISSING), loc.get(iid, _MISSING), rem.get(iid, _MISSING)
         if _same(lv, rv):
             v = lv
         elif _same(lv, bv):
@@ -241,20 +241,20 @@ def merge_entity(
     merged["attributes"] = copy.deepcopy(dict(remote.get("attributes") or {}))
     conflicts: List[Conflict] = []
     for name in _names(kind, start, local, remote):
-        b, l, r = (_component(kind, e, name) for e in (start, local, remote))
-        if _equal(name, l, r, tolerance):
-            value = l
-        elif _equal(name, l, b, tolerance):
-            value = r
-        elif _equal(name, r, b, tolerance):
-            value = l
+        b, lo, re_ = (_component(kind, e, name) for e in (start, local, remote))
+        if _equal(name, lo, re_, tolerance):
+            value = lo
+        elif _equal(name, lo, b, tolerance):
+            value = re_
+        elif _equal(name, re_, b, tolerance):
+            value = lo
         else:
             value = None
-            if name.startswith(ATTR_PREFIX) and l and r:
-                value = _merge_instances(b, l, r)
+            if name.startswith(ATTR_PREFIX) and lo and re_:
+                value = _merge_instances(b, lo, re_)
             if value is None:
-                conflicts.append(Conflict(kind, eid, name, b, l, r, cid))
-                value = l
+                conflicts.append(Conflict(kind, eid, name, b, lo, re_, cid))
+                value = lo
         _set_component(kind, merged, name, value)
     return result(merged, conflicts)
 
@@ -278,8 +278,8 @@ def merge_entities(
     out: Dict[Any, MergeResult] = {}
     keys: Iterable[Any] = sorted(set(base) | set(local) | set(remote), key=str)
     for key in keys:
-        b, l, r = base.get(key), local.get(key), remote.get(key)
-        if not changed(kind, b, l, tolerance) and not changed(kind, b, r, tolerance):
+        b, lo, re_ = base.get(key), local.get(key), remote.get(key)
+        if not changed(kind, b, lo, tolerance) and not changed(kind, b, re_, tolerance):
             continue
-        out[key] = merge_entity(kind, b, l, r, tolerance=tolerance)
+        out[key] = merge_entity(kind, b, lo, re_, tolerance=tolerance)
     return out
