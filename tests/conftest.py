@@ -28,3 +28,4 @@ def load_plugin_package():
     sys.modules[PLUGIN_PACKAGE] = module
     spec.loader.exec_module(module)
     return module
+from tests.sandbox_fixtures import sandbox, sandbox_factory  # noqa: F401,E402
