@@ -126,7 +126,7 @@ ACTIONS: list[ActionSpec] = [
 DOCKS: list[DockSpec] = []
 
 # A callable returning a QgsProcessingProvider, or None until the provider exists.
-PROCESSING_PROVIDER: Callable[[], Any] | None = None
+PROCESSING_PROVIDER: Callable[[], Any] | None = lazy("processing.provider", "KatapultProvider")
 # -----------------------------------------------------------------------------------------
 
 

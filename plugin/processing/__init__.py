@@ -1,0 +1,1 @@
+"""Processing provider "Katapult" and its algorithms (toolbox and qgis_process)."""

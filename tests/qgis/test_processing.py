@@ -1,0 +1,116 @@
+"""The Katapult Processing provider in real QGIS, against the sandbox over HTTP."""
+from __future__ import annotations
+
+import pytest
+from qgis.core import (
+    QgsApplication,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProject,
+    QgsVectorLayer,
+)
+
+from plugin.api.client import KatapultClient
+from plugin.layers.geopackage import JobData, write_job_gpkg
+from plugin.processing.provider import KatapultProvider
+
+EXPECTED_IDS = {"katapult:listjobs", "katapult:qa"}
+
+
+@pytest.fixture
+def provider(qgis_app):
+    registry = QgsApplication.processingRegistry()
+    prov = KatapultProvider()
+    assert registry.addProvider(prov)
+    yield prov
+    registry.removeProvider(prov)
+
+
+@pytest.fixture
+def env_credentials(sandbox, monkeypatch):
+    monkeypatch.setenv("KATAPULT_API_KEY", sandbox.api_key)
+    monkeypatch.setenv("KATAPULT_BASE_URL", sandbox.base_url)
+    from qgis.core import QgsSettings
+
+    QgsSettings().remove("katapult/auth_config_id")
+    return sandbox
+
+
+def run(alg_id: str, params: dict):
+    alg = QgsApplication.processingRegistry().createAlgorithmById(alg_id)
+    assert alg is not None, alg_id
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = QgsProcessingFeedback()
+    results, ok = alg.run(params, context, feedback)
+    assert ok, feedback.textLog()
+    return results, context
+
+
+def download(sandbox, path) -> str:
+    with KatapultClient(sandbox.base_url, sandbox.api_key) as client:
+        job = JobData(
+            sandbox.job_id, "sample",
+            client.list_nodes(sandbox.job_id), client.list_connections(sandbox.job_id),
+            client.list_photos(sandbox.job_id), server_url=sandbox.base_url,
+        )
+    return write_job_gpkg(job, str(path)).path
+
+
+def test_provider_lists_algorithms(provider):
+    ids = {a.id() for a in provider.algorithms()}
+    assert EXPECTED_IDS <= ids
+
+
+def test_listjobs_reads_the_server(provider, env_credentials, tmp_path):
+    out = str(tmp_path / "jobs.gpkg")
+    results, _ = run("katapult:listjobs", {"OUTPUT": out})
+    layer = QgsVectorLayer(results["OUTPUT"], "jobs", "ogr")
+    ids = {f["job_id"] for f in layer.getFeatures()}
+    assert env_credentials.job_id in ids
+    assert results["COUNT"] == layer.featureCount() >= 1
+
+
+def test_listjobs_without_key_says_how_to_fix(provider, monkeypatch, tmp_path):
+    monkeypatch.delenv("KATAPULT_API_KEY", raising=False)
+    from qgis.core import QgsSettings
+
+    QgsSettings().remove("katapult/auth_config_id")
+    alg = QgsApplication.processingRegistry().createAlgorithmById("katapult:listjobs")
+    feedback = QgsProcessingFeedback()
+    _, ok = alg.run({"OUTPUT": str(tmp_path / "x.gpkg")}, QgsProcessingContext(), feedback)
+    assert not ok
+    assert "KATAPULT_API_KEY" in feedback.textLog()
+
+
+def test_qa_finds_issues_in_the_working_copy(provider, sandbox, tmp_path):
+    path = download(sandbox, tmp_path / "job.gpkg")
+    results, _ = run("katapult:qa", {"INPUT": path, "OUTPUT": str(tmp_path / "qa.gpkg")})
+    baseline = results["COUNT"]
+    # Break the working copy: blank a pole's node_type and make two poles collide.
+    nodes = QgsVectorLayer(f"{path}|layername=nodes", "nodes", "ogr")
+    poles = [f for f in nodes.getFeatures() if f["node_type"] == "pole"]
+    assert len(poles) >= 2
+    nodes.startEditing()
+    idx = nodes.fields().indexOf("node_type")
+    nodes.changeAttributeValue(poles[0].id(), idx, None)
+    nodes.changeGeometry(poles[2].id(), poles[1].geometry())
+    assert nodes.commitChanges()
+    results, _ = run("katapult:qa", {"INPUT": path, "OUTPUT": str(tmp_path / "qa2.gpkg")})
+    issues = QgsVectorLayer(results["OUTPUT"], "qa", "ogr")
+    found = {(f["rule"], f["entity_id"]) for f in issues.getFeatures()}
+    assert ("node_missing_type", poles[0]["kp_id"]) in found
+    assert any(r == "poles_too_close" for r, _ in found)
+    assert results["COUNT"] > baseline
+    assert results["ERRORS"] >= 2
+
+
+def test_qa_refuses_a_file_that_is_not_a_job(provider, tmp_path):
+    bogus = tmp_path / "other.gpkg"
+    bogus.write_bytes(b"not a geopackage")
+    alg = QgsApplication.processingRegistry().createAlgorithmById("katapult:qa")
+    feedback = QgsProcessingFeedback()
+    _, ok = alg.run({"INPUT": str(bogus), "OUTPUT": str(tmp_path / "o.gpkg")},
+                    QgsProcessingContext(), feedback)
+    assert not ok
+    assert "Katapult job GeoPackage" in feedback.textLog()
