@@ -42,7 +42,7 @@ def _unlock(manager) -> None:
             translate(
                 "Auth",
                 "QGIS's authentication database is locked: enter (or create) its master "
-                "password when QGIS asks, then try again.",
+                "password when QGIS asks, then try again."
             )
         )
 
@@ -84,7 +84,7 @@ def load_api_key(config_id: str) -> str:
             translate(
                 "Auth",
                 "The authentication configuration {id} chosen for Katapult no longer exists. "
-                "Open Web > Katapult > Settings… and enter the API key again.",
+                "Open Web > Katapult > Settings… and enter the API key again."
             ).format(id=config_id)
         )
     _unlock(manager)

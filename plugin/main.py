@@ -99,12 +99,13 @@ def show_about(plugin: KatapultPlugin) -> None:
     """The About box."""
     QMessageBox.about(
         plugin.iface.mainWindow(),
-        plugin.tr("About Katapult for QGIS"),
-        plugin.tr(
+        QCoreApplication.translate("KatapultPlugin", "About Katapult for QGIS"),
+        QCoreApplication.translate(
+            "KatapultPlugin",
             "Katapult for QGIS opens Katapult Pro jobs (poles, spans, midspans and photos) "
             "as QGIS layers, lets you edit them with QGIS's tools and writes the edits "
             "back to Katapult. Logs: View > Panels > Log Messages, tab Katapult."
-        ),
+        )
     )
 
 

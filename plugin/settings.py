@@ -44,7 +44,7 @@ class MissingApiKeyError(Exception):
             or translate(
                 "Settings",
                 "No Katapult API key is set. Open Web > Katapult > Settings… and enter "
-                "your key, or set the KATAPULT_API_KEY environment variable.",
+                "your key, or set the KATAPULT_API_KEY environment variable."
             )
         )
 
@@ -89,7 +89,7 @@ def validate_base_url(url: str) -> str:
             translate(
                 "Settings",
                 "The server URL must start with https:// and name a server, "
-                "e.g. https://katapultpro.com/api/v3 (got: {url}).",
+                "e.g. https://katapultpro.com/api/v3 (got: {url})."
             ).format(url=text)
         )
     host = parts.hostname or ""
@@ -108,7 +108,7 @@ def validate_base_url(url: str) -> str:
             translate(
                 "Settings",
                 "The server URL must not contain '?' or '#' parts: enter the API key in "
-                "its own field.",
+                "its own field."
             )
         )
     if scheme == "http" and not is_loopback_host(host):
@@ -117,7 +117,7 @@ def validate_base_url(url: str) -> str:
                 "Settings",
                 "Plain http:// is only allowed for a server on this computer (127.0.0.1, "
                 "localhost or [::1]); use https://{host} instead, so the API key is "
-                "encrypted in transit.",
+                "encrypted in transit."
             ).format(host=host)
         )
     del port  # parsed only to validate it
@@ -136,14 +136,14 @@ def validate_api_key(key: str) -> str:
                 translate(
                     "Settings",
                     "The API key contains a space or line break (character {n}). Copy it "
-                    "again from Katapult Pro without surrounding spaces.",
+                    "again from Katapult Pro without surrounding spaces."
                 ).format(n=index + 1)
             )
         if not ch.isprintable():
             raise SettingsError(
                 translate(
                     "Settings",
-                    "The API key contains an invisible control character (character {n}).",
+                    "The API key contains an invisible control character (character {n})."
                 ).format(n=index + 1)
             )
     return key

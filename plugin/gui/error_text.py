@@ -45,19 +45,19 @@ def _describe(exc: BaseException, base_url: str | None) -> str:
             return translate(
                 "ErrorText",
                 "Missing API key: the server received no key. Enter your Katapult API key "
-                "in Web > Katapult > Settings….",
+                "in Web > Katapult > Settings…."
             )
         if status == 401 or "INVALID API KEY" in words:
             return translate(
                 "ErrorText",
                 "Invalid API key: {host} does not recognise this key. Copy it again from "
-                "Katapult Pro (it may have been revoked or mistyped).",
+                "Katapult Pro (it may have been revoked or mistyped)."
             ).format(host=host)
         if "INVALID USER" in words or "PERMISSION DENIED" in words:
             return translate(
                 "ErrorText",
                 "The key is valid, but its user has no API access on {host}. Ask your "
-                "Katapult company administrator to enable API access for this user.",
+                "Katapult company administrator to enable API access for this user."
             ).format(host=host)
         return str(exc)
     if isinstance(exc, api_errors.TransportError):
@@ -66,46 +66,46 @@ def _describe(exc: BaseException, base_url: str | None) -> str:
             return translate(
                 "ErrorText",
                 "The connection to {host} broke after the request was sent, so it is unknown "
-                "whether it was applied. It will be checked before retrying.",
+                "whether it was applied. It will be checked before retrying."
             ).format(host=host)
         if reason == "tls":
             return translate(
                 "ErrorText",
                 "Secure connection to {host} failed (TLS certificate could not be verified). "
                 "Check the server URL and that your system trusts the server's certificate "
-                "(a company proxy may need its certificate installed).",
+                "(a company proxy may need its certificate installed)."
             ).format(host=host)
         if reason == "timeout":
             return translate(
                 "ErrorText",
-                "{host} did not answer in time. Check your network connection and try again.",
+                "{host} did not answer in time. Check your network connection and try again."
             ).format(host=host)
         return translate(
             "ErrorText",
             "Cannot reach {host}: check the server URL and your network connection "
-            "(proxy, VPN, firewall).",
+            "(proxy, VPN, firewall)."
         ).format(host=host)
     if isinstance(exc, (api_errors.ProtocolError, api_errors.NotImplementedByServer)):
         return translate(
             "ErrorText",
             "{host} answered, but not like a Katapult Pro API server. Check the server URL "
-            "(it normally ends in /api/v3, e.g. https://katapultpro.com/api/v3).",
+            "(it normally ends in /api/v3, e.g. https://katapultpro.com/api/v3)."
         ).format(host=host)
     if isinstance(exc, api_errors.NotFoundError) and getattr(exc, "path", "") in ("", "/"):
         return translate(
             "ErrorText",
             "{host} has no Katapult API at this address. Check the server URL "
-            "(it normally ends in /api/v3).",
+            "(it normally ends in /api/v3)."
         ).format(host=host)
     if isinstance(exc, api_errors.RateLimitError):
         return translate(
             "ErrorText",
-            "Katapult's rate limit for this key was reached. Wait a minute and try again.",
+            "Katapult's rate limit for this key was reached. Wait a minute and try again."
         )
     if isinstance(exc, api_errors.ServerError):
         return translate(
             "ErrorText",
-            "The Katapult server had an internal error (HTTP {status}). Try again later.",
+            "The Katapult server had an internal error (HTTP {status}). Try again later."
         ).format(status=getattr(exc, "status", "5xx"))
     if isinstance(exc, api_errors.CancelledError):
         return translate("ErrorText", "Cancelled.")
