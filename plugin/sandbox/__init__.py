@@ -2,6 +2,7 @@
 
 ``from plugin.sandbox import SandboxServer``; ``python3 -m plugin.sandbox --help``.
 """
+
 from __future__ import annotations
 
 from .jpeg import make_jpeg

@@ -1,4 +1,5 @@
 """Error types the sandbox raises inside route handlers and middleware."""
+
 from __future__ import annotations
 
 
@@ -22,7 +23,7 @@ class MiddlewareError(Exception):
 
 
 def not_found(what: str) -> ApiError:
-    return ApiError(404, "not_found", "%s not found" % what)
+    return ApiError(404, "not_found", f"{what} not found")
 
 
 def invalid_field(message: str) -> ApiError:
@@ -34,4 +35,4 @@ def invalid_request(message: str) -> ApiError:
 
 
 def missing_field(name: str) -> ApiError:
-    return ApiError(400, "missing_required_field", "Missing required field: %s" % name)
+    return ApiError(400, "missing_required_field", f"Missing required field: {name}")

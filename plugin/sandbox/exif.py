@@ -1,4 +1,5 @@
 """Reading the few facts the sandbox needs from a JPEG: size, EXIF camera, time, GPS."""
+
 from __future__ import annotations
 
 import calendar
@@ -45,8 +46,8 @@ def _walk_segments(data: bytes, info: dict) -> None:
             continue
         if marker in (0xD9, 0xDA):
             return
-        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
-        seg = data[pos + 4:pos + 2 + length]
+        length = struct.unpack(">H", data[pos + 2 : pos + 4])[0]
+        seg = data[pos + 4 : pos + 2 + length]
         if marker == 0xE1 and seg[:6] == b"Exif\x00\x00":
             _parse_exif(seg[6:], info)
         elif marker in _SOF_MARKERS and len(seg) >= 5:
@@ -68,16 +69,16 @@ def _parse_exif(tiff: bytes, info: dict) -> None:
 
     def read_ifd(offset: int) -> dict[int, Any]:
         out: dict[int, Any] = {}
-        count = struct.unpack(e + "H", tiff[offset:offset + 2])[0]
+        count = struct.unpack(e + "H", tiff[offset : offset + 2])[0]
         for i in range(count):
             p = offset + 2 + 12 * i
-            tag, typ, cnt = struct.unpack(e + "HHI", tiff[p:p + 8])
+            tag, typ, cnt = struct.unpack(e + "HHI", tiff[p : p + 8])
             size = _TYPE_SIZES.get(typ, 1) * cnt
             if size <= 4:
-                raw = tiff[p + 8:p + 8 + size]
+                raw = tiff[p + 8 : p + 8 + size]
             else:
-                off = struct.unpack(e + "I", tiff[p + 8:p + 12])[0]
-                raw = tiff[off:off + size]
+                off = struct.unpack(e + "I", tiff[p + 8 : p + 12])[0]
+                raw = tiff[off : off + size]
             out[tag] = _decode(e, typ, cnt, raw)
         return out
 
@@ -118,11 +119,11 @@ def _decode(e: str, typ: int, cnt: int, raw: bytes) -> Any:
     if typ in (1, 7):
         return list(raw[:cnt])
     if typ == 3:
-        return list(struct.unpack(e + "%dH" % cnt, raw[:2 * cnt]))
+        return list(struct.unpack(e + "%dH" % cnt, raw[: 2 * cnt]))
     if typ == 4:
-        return list(struct.unpack(e + "%dI" % cnt, raw[:4 * cnt]))
+        return list(struct.unpack(e + "%dI" % cnt, raw[: 4 * cnt]))
     if typ in (5, 10):
         fmt = e + ("%dI" if typ == 5 else "%di") % (2 * cnt)
-        nums = struct.unpack(fmt, raw[:8 * cnt])
+        nums = struct.unpack(fmt, raw[: 8 * cnt])
         return [nums[i] / nums[i + 1] if nums[i + 1] else 0.0 for i in range(0, 2 * cnt, 2)]
     return None

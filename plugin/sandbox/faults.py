@@ -1,4 +1,5 @@
 """Fault injection settings and their own seeded random generator."""
+
 from __future__ import annotations
 
 import random
@@ -6,15 +7,15 @@ import threading
 from typing import Any
 
 FAULT_FIELDS: dict[str, type] = {
-    "latency_ms": float,           # added before every API response
-    "error_rate": float,           # fraction of API calls answered 500 (nothing applied)
+    "latency_ms": float,  # added before every API response
+    "error_rate": float,  # fraction of API calls answered 500 (nothing applied)
     "drop_after_write_rate": float,  # fraction of POST/DELETE applied, then the socket closed
-    "storm_429": int,              # the next N API calls get 429 GENERAL RATE LIMIT EXCEEDED
-    "rate_429": float,             # fraction of API calls answered 429 (general shape)
-    "drain_bucket": bool,          # empty the caller's bucket now (token 429s until refill)
-    "shrink_bucket_to": int,       # refills grant at most this many tokens (until cleared)
+    "storm_429": int,  # the next N API calls get 429 GENERAL RATE LIMIT EXCEEDED
+    "rate_429": float,  # fraction of API calls answered 429 (general shape)
+    "drain_bucket": bool,  # empty the caller's bucket now (token 429s until refill)
+    "shrink_bucket_to": int,  # refills grant at most this many tokens (until cleared)
     "malformed_json_rate": float,  # fraction of JSON responses cut short (after applying)
-    "path_filter": str,            # faults only hit paths containing this text
+    "path_filter": str,  # faults only hit paths containing this text
 }
 
 
@@ -23,7 +24,7 @@ class Faults:
 
     def __init__(self, seed: int = 1) -> None:
         self.lock = threading.Lock()
-        self.rng = random.Random("faults-%s" % seed)
+        self.rng = random.Random(f"faults-{seed}")
         self.settings: dict[str, Any] = {}
         self.counts: dict[str, int] = {}
 
@@ -32,25 +33,29 @@ class Faults:
         with self.lock:
             for name, value in changes.items():
                 if name not in FAULT_FIELDS:
-                    raise ValueError("unknown fault %r; known: %s" % (name, ", ".join(sorted(FAULT_FIELDS))))
+                    raise ValueError(
+                        "unknown fault {!r}; known: {}".format(
+                            name, ", ".join(sorted(FAULT_FIELDS))
+                        )
+                    )
                 if value is None:
                     self.settings.pop(name, None)
                     continue
                 kind = FAULT_FIELDS[name]
                 if kind is bool:
                     if not isinstance(value, bool):
-                        raise ValueError("fault %s must be true/false" % name)
+                        raise ValueError(f"fault {name} must be true/false")
                 elif kind is str:
                     if not isinstance(value, str):
-                        raise ValueError("fault %s must be a string" % name)
+                        raise ValueError(f"fault {name} must be a string")
                 else:
                     if isinstance(value, bool) or not isinstance(value, (int, float)):
-                        raise ValueError("fault %s must be a number" % name)
+                        raise ValueError(f"fault {name} must be a number")
                     value = kind(value)
                     if name.endswith("_rate") and not 0.0 <= value <= 1.0:
-                        raise ValueError("fault %s must be between 0 and 1" % name)
+                        raise ValueError(f"fault {name} must be between 0 and 1")
                     if value < 0:
-                        raise ValueError("fault %s must not be negative" % name)
+                        raise ValueError(f"fault {name} must not be negative")
                 self.settings[name] = value
             return dict(self.settings)
 

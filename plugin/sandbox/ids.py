@@ -1,4 +1,5 @@
 """Identifier helpers for the sandbox: Firebase-style push ids, UUIDs, id rules."""
+
 from __future__ import annotations
 
 import random

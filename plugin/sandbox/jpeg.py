@@ -4,6 +4,7 @@ Images are made of solid-colour 8x8 blocks, so every block has only a DC
 coefficient: the encoder writes a standard baseline (SOF0) file with one
 Huffman table pair and optional EXIF (camera, DateTimeOriginal, GPS).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -96,11 +97,18 @@ def _headers(width: int, height: int) -> bytes:
     # Quantisation: DC step 8 so the quantised DC equals the level-shifted mean.
     qt = bytes([8] + [1] * 63)
     dqt = _segment(0xDB, b"\x00" + qt)
-    sof = _segment(0xC0, struct.pack(">BHHB", 8, height, width, 3)
-                   + b"".join(bytes([cid, 0x11, 0]) for cid in (1, 2, 3)))
-    dht = _segment(0xC4, b"\x00" + bytes(_DC_BITS) + bytes(_DC_VALS)
-                   + b"\x10" + bytes(_AC_BITS) + bytes(_AC_VALS))
-    sos = _segment(0xDA, b"\x03" + b"".join(bytes([cid, 0x00]) for cid in (1, 2, 3)) + b"\x00\x3f\x00")
+    sof = _segment(
+        0xC0,
+        struct.pack(">BHHB", 8, height, width, 3)
+        + b"".join(bytes([cid, 0x11, 0]) for cid in (1, 2, 3)),
+    )
+    dht = _segment(
+        0xC4,
+        b"\x00" + bytes(_DC_BITS) + bytes(_DC_VALS) + b"\x10" + bytes(_AC_BITS) + bytes(_AC_VALS),
+    )
+    sos = _segment(
+        0xDA, b"\x03" + b"".join(bytes([cid, 0x00]) for cid in (1, 2, 3)) + b"\x00\x3f\x00"
+    )
     return dqt + sof + dht + sos
 
 
@@ -116,24 +124,35 @@ def _rational_triplet(deg: float) -> bytes:
     return struct.pack(">6I", d, 1, m, 1, s, 10000)
 
 
-def _exif(width: int, height: int, lat: float | None, lon: float | None,
-          taken: _dt.datetime | None, make: str, model: str) -> bytes:
+def _exif(
+    width: int,
+    height: int,
+    lat: float | None,
+    lon: float | None,
+    taken: _dt.datetime | None,
+    make: str,
+    model: str,
+) -> bytes:
     """An APP1 Exif segment (big-endian TIFF) with IFD0, Exif IFD and GPS IFD."""
     # Each IFD is a list of (tag, type, count, value-bytes); values > 4 bytes go to a data area.
-    ifd0 = [(0x010F, 2, make.encode("latin-1", "replace") + b"\x00"),
-            (0x0110, 2, model.encode("latin-1", "replace") + b"\x00"),
-            (0x0112, 3, struct.pack(">H", 1))]
+    ifd0 = [
+        (0x010F, 2, make.encode("latin-1", "replace") + b"\x00"),
+        (0x0110, 2, model.encode("latin-1", "replace") + b"\x00"),
+        (0x0112, 3, struct.pack(">H", 1)),
+    ]
     exif_ifd = [(0xA002, 4, struct.pack(">I", width)), (0xA003, 4, struct.pack(">I", height))]
     if taken is not None:
         stamp = taken.astimezone(_dt.timezone.utc).strftime("%Y:%m:%d %H:%M:%S").encode() + b"\x00"
         exif_ifd = [(0x9003, 2, stamp), (0x9011, 2, b"+00:00\x00")] + exif_ifd
     gps_ifd = []
     if lat is not None and lon is not None:
-        gps_ifd = [(0x0000, 1, b"\x02\x03\x00\x00"),
-                   (0x0001, 2, (b"N" if lat >= 0 else b"S") + b"\x00"),
-                   (0x0002, 5, _rational_triplet(lat)),
-                   (0x0003, 2, (b"E" if lon >= 0 else b"W") + b"\x00"),
-                   (0x0004, 5, _rational_triplet(lon))]
+        gps_ifd = [
+            (0x0000, 1, b"\x02\x03\x00\x00"),
+            (0x0001, 2, (b"N" if lat >= 0 else b"S") + b"\x00"),
+            (0x0002, 5, _rational_triplet(lat)),
+            (0x0003, 2, (b"E" if lon >= 0 else b"W") + b"\x00"),
+            (0x0004, 5, _rational_triplet(lon)),
+        ]
     sizes = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8}
 
     def ifd_len(entries: list) -> int:
@@ -179,13 +198,22 @@ def _blocks(width: int, height: int, rgb: Pattern) -> tuple[tuple[RGB, ...], ...
         row = (tuple(int(c) for c in rgb),) * bw  # type: ignore[union-attr]
         return (row,) * bh  # type: ignore[return-value]
     grid = [list(r) for r in rgb]  # type: ignore[union-attr]
-    return tuple(tuple(tuple(grid[y % len(grid)][x % len(grid[y % len(grid)])]) for x in range(bw))
-                 for y in range(bh))
+    return tuple(
+        tuple(tuple(grid[y % len(grid)][x % len(grid[y % len(grid)])]) for x in range(bw))
+        for y in range(bh)
+    )
 
 
-def make_jpeg(width: int, height: int, rgb: Pattern = (128, 128, 128), lat: float | None = None,
-              lon: float | None = None, taken: _dt.datetime | float | int | None = None,
-              make: str = "Katapult Sandbox", model: str = "SampleCam 1") -> bytes:
+def make_jpeg(
+    width: int,
+    height: int,
+    rgb: Pattern = (128, 128, 128),
+    lat: float | None = None,
+    lon: float | None = None,
+    taken: _dt.datetime | float | int | None = None,
+    make: str = "Katapult Sandbox",
+    model: str = "SampleCam 1",
+) -> bytes:
     """Return a baseline JPEG of ``width`` x ``height`` pixels.
 
     ``rgb`` is one colour ``(r, g, b)``, a grid of block colours (rows of
@@ -195,7 +223,12 @@ def make_jpeg(width: int, height: int, rgb: Pattern = (128, 128, 128), lat: floa
     DateTimeOriginal (UTC) plus ``make``/``model``; without them the file has
     a JFIF header and no EXIF.
     """
-    if not (isinstance(width, int) and isinstance(height, int) and 0 < width <= 65535 and 0 < height <= 65535):
+    if not (
+        isinstance(width, int)
+        and isinstance(height, int)
+        and 0 < width <= 65535
+        and 0 < height <= 65535
+    ):
         raise ValueError("width and height must be integers in 1..65535")
     if isinstance(taken, (int, float)) and not isinstance(taken, bool):
         taken = _dt.datetime.fromtimestamp(float(taken), _dt.timezone.utc)
@@ -209,7 +242,9 @@ def make_jpeg(width: int, height: int, rgb: Pattern = (128, 128, 128), lat: floa
     return b"\xff\xd8" + app + _headers(width, height) + scan + b"\xff\xd9"
 
 
-def pole_photo(width: int, height: int, sky: RGB, pole: RGB, ground: RGB) -> Callable[[int, int], RGB]:
+def pole_photo(
+    width: int, height: int, sky: RGB, pole: RGB, ground: RGB
+) -> Callable[[int, int], RGB]:
     """A block pattern for a pole photo: sky, a vertical pole, ground strip."""
     bw, bh = (width + 7) // 8, (height + 7) // 8
     mid = bw // 2
@@ -220,4 +255,5 @@ def pole_photo(width: int, height: int, sky: RGB, pole: RGB, ground: RGB) -> Cal
         if x == mid or (y == 1 and abs(x - mid) <= 2):
             return pole
         return sky
+
     return colour

@@ -1,4 +1,5 @@
 """The two independent rate limits (general spacing, token bucket) and their stats."""
+
 from __future__ import annotations
 
 import threading
@@ -19,8 +20,13 @@ class RateLimiter:
     """General limit (one call per interval per key, measured at arrival of the last
     accepted call) and the per-key token bucket, with per-window statistics."""
 
-    def __init__(self, bucket_size: int = 10000, refill_period_s: float = 60.0,
-                 general_interval_s: float = 0.05, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        bucket_size: int = 10000,
+        refill_period_s: float = 60.0,
+        general_interval_s: float = 0.05,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.bucket_size = bucket_size
         self.refill_period_s = refill_period_s
         self.general_interval_s = general_interval_s
@@ -28,7 +34,7 @@ class RateLimiter:
         self.lock = threading.Lock()
         self.buckets: dict[str, Bucket] = {}
         self.last_call: dict[str, float] = {}
-        self.shrink_to: int | None = None     # fault: size granted at the next refills
+        self.shrink_to: int | None = None  # fault: size granted at the next refills
         self.windows: list[dict] = []
         self.counts = {"requests": 0, "429_general": 0, "429_token": 0, "by_status": {}}
 
@@ -61,8 +67,16 @@ class RateLimiter:
         return self.bucket_size if self.shrink_to is None else min(self.shrink_to, self.bucket_size)
 
     def _open_window(self, key: str, b: Bucket) -> None:
-        self.windows.append({"key": key, "refill_time": b.last_refill_ms, "granted": b.size, "spent": 0,
-                             "requests": 0, "429_token": 0})
+        self.windows.append(
+            {
+                "key": key,
+                "refill_time": b.last_refill_ms,
+                "granted": b.size,
+                "spent": 0,
+                "requests": 0,
+                "429_token": 0,
+            }
+        )
         del self.windows[:-1000]
 
     def _window(self, key: str) -> dict | None:
@@ -116,10 +130,12 @@ class RateLimiter:
     def snapshot(self) -> dict:
         """Stats: per refill window tokens granted/spent, 429s by kind, request counts."""
         with self.lock:
-            return {"requests": self.counts["requests"],
-                    "by_status": dict(self.counts["by_status"]),
-                    "429": {"general": self.counts["429_general"], "token": self.counts["429_token"]},
-                    "windows": [dict(w) for w in self.windows],
-                    "bucket_size": self.bucket_size,
-                    "refill_period_s": self.refill_period_s,
-                    "general_interval_s": self.general_interval_s}
+            return {
+                "requests": self.counts["requests"],
+                "by_status": dict(self.counts["by_status"]),
+                "429": {"general": self.counts["429_general"], "token": self.counts["429_token"]},
+                "windows": [dict(w) for w in self.windows],
+                "bucket_size": self.bucket_size,
+                "refill_period_s": self.refill_period_s,
+                "general_interval_s": self.general_interval_s,
+            }

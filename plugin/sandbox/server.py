@@ -1,4 +1,5 @@
 """``SandboxServer``: the HTTP front of the sandbox (stdlib ``http.server``, 127.0.0.1 only)."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    sandbox: "SandboxServer"
+    sandbox: SandboxServer
 
 
 class _Dropped(Exception):
@@ -69,6 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # the server never dies on a bad request
             if sb.verbose:
                 import traceback
+
                 traceback.print_exc()
             try:
                 self.send_json(500, {"error": "INTERNAL ERROR"})
@@ -89,8 +91,11 @@ class _Handler(BaseHTTPRequestHandler):
                 total += size
                 if total > limit:
                     self.close_connection = True
-                    raise ApiError(413, "invalid_request",
-                                   "Request body too large (more than %d bytes)" % limit)
+                    raise ApiError(
+                        413,
+                        "invalid_request",
+                        "Request body too large (more than %d bytes)" % limit,
+                    )
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline(65537)
             return b"".join(chunks)
@@ -98,14 +103,21 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             self.close_connection = True
-            raise ApiError(400, "invalid_request", "Content-Length header is not a number") from None
+            raise ApiError(
+                400, "invalid_request", "Content-Length header is not a number"
+            ) from None
         if length > limit:
             self.close_connection = True
-            raise ApiError(413, "invalid_request",
-                           "Request body too large (%d bytes; the limit is %d bytes)" % (length, limit))
+            raise ApiError(
+                413,
+                "invalid_request",
+                "Request body too large (%d bytes; the limit is %d bytes)" % (length, limit),
+            )
         return self.rfile.read(length) if length > 0 else b""
 
-    def send_bytes(self, status: int, payload: bytes, content_type: str = "application/json; charset=utf-8") -> None:
+    def send_bytes(
+        self, status: int, payload: bytes, content_type: str = "application/json; charset=utf-8"
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
@@ -129,9 +141,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _envelope(data: Any, meta: dict) -> bytes:
     if isinstance(data, RawJson):
-        body = '{"status":"success","data":%s,"meta":%s}' % (data, json.dumps(meta, separators=(",", ":")))
+        body = '{{"status":"success","data":{},"meta":{}}}'.format(
+            data, json.dumps(meta, separators=(",", ":"))
+        )
         return body.encode("utf-8")
-    return json.dumps({"status": "success", "data": data, "meta": meta}, separators=(",", ":")).encode("utf-8")
+    return json.dumps(
+        {"status": "success", "data": data, "meta": meta}, separators=(",", ":")
+    ).encode("utf-8")
 
 
 def _error(err: ApiError, meta: dict) -> dict:
@@ -146,11 +162,22 @@ class SandboxServer:
     (60 s) and the general interval.
     """
 
-    def __init__(self, api_key: str = "demo-key", port: int = 0, sample_nodes: int = 0, seed: int = 1,
-                 time_scale: float = 1.0, bucket_size: int = 10000, general_interval_ms: float = 50,
-                 state_file: str | os.PathLike | None = None, admin_token: str | None = None,
-                 faults: dict | None = None, verbose: bool = False,
-                 max_json_bytes: int = MAX_JSON_BYTES, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    def __init__(
+        self,
+        api_key: str = "demo-key",
+        port: int = 0,
+        sample_nodes: int = 0,
+        seed: int = 1,
+        time_scale: float = 1.0,
+        bucket_size: int = 10000,
+        general_interval_ms: float = 50,
+        state_file: str | os.PathLike | None = None,
+        admin_token: str | None = None,
+        faults: dict | None = None,
+        verbose: bool = False,
+        max_json_bytes: int = MAX_JSON_BYTES,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
         if sample_nodes and not 10 <= sample_nodes <= 50000:
@@ -166,8 +193,11 @@ class SandboxServer:
         self.max_json_bytes = max_json_bytes
         self.max_upload_bytes = max_upload_bytes
         self.store = Store(seed=seed)
-        self.limiter = RateLimiter(bucket_size=bucket_size, refill_period_s=60.0 / self.time_scale,
-                                   general_interval_s=general_interval_ms / 1000.0 / self.time_scale)
+        self.limiter = RateLimiter(
+            bucket_size=bucket_size,
+            refill_period_s=60.0 / self.time_scale,
+            general_interval_s=general_interval_ms / 1000.0 / self.time_scale,
+        )
         self.faults = Faults(seed)
         if faults:
             self.set_faults(**faults)
@@ -188,9 +218,10 @@ class SandboxServer:
     def base_url(self) -> str:
         return self.root_url + API_PREFIX
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         """Load or generate data, bind 127.0.0.1 and serve in a background thread."""
         from .generator import generate_sample_job, render_recipe, seed_world
+
         self.store.render_photo = render_recipe
         loaded = False
         if self.state_file and os.path.exists(self.state_file):
@@ -206,12 +237,18 @@ class SandboxServer:
         self._httpd = _HTTPServer(("127.0.0.1", self.requested_port), _Handler)
         self._httpd.sandbox = self
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="katapult-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="katapult-sandbox",
+            daemon=True,
+        )
         self._thread.start()
         if self.state_file:
             self.save_state()
-            self._saver = threading.Thread(target=self._autosave, name="katapult-sandbox-save", daemon=True)
+            self._saver = threading.Thread(
+                target=self._autosave, name="katapult-sandbox-save", daemon=True
+            )
             self._saver.start()
         return self
 
@@ -228,7 +265,7 @@ class SandboxServer:
         if self.state_file:
             self.save_state()
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -291,10 +328,16 @@ class SandboxServer:
             return self._file(h, path, query)
         if not (path == API_PREFIX or path.startswith(API_PREFIX + "/")):
             h.read_body(self.max_upload_bytes)
-            h.send_json(404, {"status": "error", "message": "Not found: %s %s (the API lives under %s)"
-                              % (method, path, API_PREFIX), "type": "not_found"})
+            h.send_json(
+                404,
+                {
+                    "status": "error",
+                    "message": f"Not found: {method} {path} (the API lives under {API_PREFIX})",
+                    "type": "not_found",
+                },
+            )
             return
-        sub = path[len(API_PREFIX):] or "/"
+        sub = path[len(API_PREFIX) :] or "/"
         if len(sub) > 1 and sub.endswith("/"):
             sub = sub[:-1]
         key = query.get("api_key")
@@ -320,7 +363,9 @@ class SandboxServer:
             return
         self._route(h, method, sub, query, key, faulty)
 
-    def _route(self, h: _Handler, method: str, sub: str, query: dict, key: str, faulty: bool) -> None:
+    def _route(
+        self, h: _Handler, method: str, sub: str, query: dict, key: str, faulty: bool
+    ) -> None:
         now = time.time()
         route, params, known = routes.match(method, sub)
         if route is None:
@@ -329,12 +374,21 @@ class SandboxServer:
                 h.send_json(501, {"error": "NOT IMPLEMENTED"})
                 return
             _, meta = self.limiter.check_tokens(key, 0, now)
-            msg = ("Method %s is not allowed on %s" % (method, sub)) if known else ("Route not found: %s %s"
-                                                                                   % (method, sub))
+            msg = (
+                (f"Method {method} is not allowed on {sub}")
+                if known
+                else (f"Route not found: {method} {sub}")
+            )
             h.send_json(404, _error(ApiError(404, "not_found", msg), meta))
             return
-        ctx = routes.Ctx(self.store, params, {k: v for k, v in query.items() if k != "api_key"}, None,
-                         h.headers.get("Content-Type") or "", self.root_url)
+        ctx = routes.Ctx(
+            self.store,
+            params,
+            {k: v for k, v in query.items() if k != "api_key"},
+            None,
+            h.headers.get("Content-Type") or "",
+            self.root_url,
+        )
         try:
             limit = self.max_upload_bytes if route.body == "jpeg" else self.max_json_bytes
             raw = h.read_body(limit)
@@ -345,18 +399,31 @@ class SandboxServer:
             return
         ok, meta = self.limiter.check_tokens(key, cost, now)
         if not ok:
-            h.send_json(429, _error(ApiError(429, "token_rate_limit_exceeded",
-                                             "Token rate limit exceeded: this call costs %d tokens, %d left; "
-                                             "the bucket refills at last_refill_time + %d ms"
-                                             % (cost, meta["token_count"], self.limiter.refill_period_s * 1000)),
-                                    meta))
+            h.send_json(
+                429,
+                _error(
+                    ApiError(
+                        429,
+                        "token_rate_limit_exceeded",
+                        "Token rate limit exceeded: this call costs %d tokens, %d left; "
+                        "the bucket refills at last_refill_time + %d ms"
+                        % (cost, meta["token_count"], self.limiter.refill_period_s * 1000),
+                    ),
+                    meta,
+                ),
+            )
             return
         if faulty and self.faults.roll("error_rate"):
             if self.faults.rng.random() < 0.5:
                 h.send_json(500, {"error": "INTERNAL ERROR"})
             else:
-                h.send_json(500, _error(ApiError(500, "internal_error", "Internal error (injected fault)"),
-                                        self.limiter.meta(key)))
+                h.send_json(
+                    500,
+                    _error(
+                        ApiError(500, "internal_error", "Internal error (injected fault)"),
+                        self.limiter.meta(key),
+                    ),
+                )
             return
         try:
             if route.body == "json":
@@ -369,8 +436,13 @@ class SandboxServer:
             return
         meta = self.limiter.spend(key, cost)
         if route.operation == "getWelcome":
-            payload = json.dumps({"status": "success", "message": "Welcome to the Katapult Pro API V3 (sandbox)",
-                                  "meta": meta}).encode("utf-8")
+            payload = json.dumps(
+                {
+                    "status": "success",
+                    "message": "Welcome to the Katapult Pro API V3 (sandbox)",
+                    "meta": meta,
+                }
+            ).encode("utf-8")
         else:
             payload = _envelope(data, meta)
         if faulty and route.writes and self.faults.roll("drop_after_write_rate"):
@@ -387,7 +459,9 @@ class SandboxServer:
         try:
             body = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            raise ApiError(400, "invalid_request", "The request body is not valid JSON: %s" % exc) from None
+            raise ApiError(
+                400, "invalid_request", f"The request body is not valid JSON: {exc}"
+            ) from None
         if not isinstance(body, dict):
             raise ApiError(400, "invalid_request", "The request body must be a JSON object")
         return body
@@ -398,11 +472,16 @@ class SandboxServer:
         if len(parts) != 5 or not parts[4].endswith(".jpg"):
             h.send_bytes(404, b"not found", "text/plain")
             return
-        data = self.store.photo_bytes(parts[2], parts[3], parts[4][:-4], query.get("expires", ""),
-                                      query.get("sig", ""))
+        data = self.store.photo_bytes(
+            parts[2], parts[3], parts[4][:-4], query.get("expires", ""), query.get("sig", "")
+        )
         if data is None:
-            h.send_bytes(403, b"<Error><Code>AccessDenied</Code><Message>Invalid, expired or unknown "
-                              b"signed URL</Message></Error>", "application/xml")
+            h.send_bytes(
+                403,
+                b"<Error><Code>AccessDenied</Code><Message>Invalid, expired or unknown "
+                b"signed URL</Message></Error>",
+                "application/xml",
+            )
             return
         h.send_bytes(200, data, "image/jpeg")
 
@@ -436,4 +515,4 @@ class SandboxServer:
             self.save_state()
             h.send_json(200, {"saved": bool(self.state_file)})
         else:
-            h.send_json(404, {"error": "unknown admin route %s %s" % (method, path)})
+            h.send_json(404, {"error": f"unknown admin route {method} {path}"})

@@ -4,6 +4,7 @@ and every route's semantics. Thread-safe through one re-entrant lock.
 Everything a route does is a ``Store`` method that returns the response
 ``data`` or raises :class:`ApiError`; HTTP details live in ``server.py``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -23,12 +24,29 @@ from .exif import jpeg_info, looks_like_jpeg
 from .ids import PushIdMaker, is_valid_resource_id, make_uuid
 from .timeutil import iso_from_ms, parse_iso, parse_time_param
 
-JOB_PATHS = ("name", "job_creator", "job_owner", "project_folder", "project_id", "status",
-             "done", "map_styles", "metadata", "sharing")
+JOB_PATHS = (
+    "name",
+    "job_creator",
+    "job_owner",
+    "project_folder",
+    "project_id",
+    "status",
+    "done",
+    "map_styles",
+    "metadata",
+    "sharing",
+)
 FILE_SIZES = ("full", "extra_large", "large", "small", "tiny")
 FILE_TYPES = ("webp", "jpg")
 URL_LIFETIME_S = 7 * 24 * 3600
-_ELEMENT_FIELDS = {"id", "element_type", "pixel_selection", "manual_height", "parent_id", "trace_id"}
+_ELEMENT_FIELDS = {
+    "id",
+    "element_type",
+    "pixel_selection",
+    "manual_height",
+    "parent_id",
+    "trace_id",
+}
 _TRACE_FIELDS = {"id", "_trace_type", "items", "trace_type"}
 
 
@@ -43,13 +61,13 @@ class JobData:
         self.nodes: dict[str, dict] = {}
         self.connections: dict[str, dict] = {}
         self.photos: dict[str, dict] = {}
-        self.blobs: dict[str, bytes] = {}        # uploaded image bytes
-        self.recipes: dict[str, dict] = {}       # generated photos, rendered on demand
-        self.elements: dict[str, dict[str, dict]] = {}   # photo id -> element id -> element
-        self.anchors: dict[str, dict[str, dict]] = {}    # photo id -> anchor id -> anchor
+        self.blobs: dict[str, bytes] = {}  # uploaded image bytes
+        self.recipes: dict[str, dict] = {}  # generated photos, rendered on demand
+        self.elements: dict[str, dict[str, dict]] = {}  # photo id -> element id -> element
+        self.anchors: dict[str, dict[str, dict]] = {}  # photo id -> anchor id -> anchor
         self.traces: dict[str, dict] = {}
-        self.ids: set[str] = set()               # every resource id used in the job
-        self.node_json: dict[str, str] = {}      # serialisation cache for list routes
+        self.ids: set[str] = set()  # every resource id used in the job
+        self.node_json: dict[str, str] = {}  # serialisation cache for list routes
         self.node_ms: dict[str, float] = {}
 
 
@@ -65,10 +83,10 @@ class Store:
         self.clock = clock
         self.jobs: dict[str, dict] = {}
         self.data: dict[str, JobData] = {}
-        self._rng = random.Random("store-%s" % seed)
-        self._push = PushIdMaker(random.Random("push-%s" % seed))
+        self._rng = random.Random(f"store-{seed}")
+        self._push = PushIdMaker(random.Random(f"push-{seed}"))
         self._last_ms = 0
-        self.secret = hashlib.sha256(("sandbox-secret-%s-%s" % (seed, time.time())).encode()).hexdigest()
+        self.secret = hashlib.sha256((f"sandbox-secret-{seed}-{time.time()}").encode()).hexdigest()
         self.company_id = "-NsandboxCompany0001"
         self.me = "sandboxUser0000000001"
         self.users: dict[str, dict] = {}
@@ -76,7 +94,7 @@ class Store:
         self.tracked_actions: list[dict] = []
         self.action_models: list[dict] = []
         self.dirty = False
-        self.render_photo: Callable[[dict], bytes] | None = None   # set by the generator
+        self.render_photo: Callable[[dict], bytes] | None = None  # set by the generator
 
     # ------------------------------------------------------------------ helpers
     def stamp(self) -> int:
@@ -93,7 +111,7 @@ class Store:
     def _job(self, job_id: str) -> tuple[dict, JobData]:
         job = self.jobs.get(job_id)
         if job is None:
-            raise not_found("Job %r" % job_id)
+            raise not_found(f"Job {job_id!r}")
         return job, self.data[job_id]
 
     def _touch_job(self, job: dict, ms: int | None = None) -> None:
@@ -102,10 +120,15 @@ class Store:
 
     def _new_id_for(self, jd: JobData, entity_id: str) -> None:
         if not is_valid_resource_id(entity_id):
-            raise ApiError(400, "invalid_id", "Id %r must be 20-256 characters of A-Z, a-z, 0-9, '-' and '_'"
-                           % entity_id)
+            raise ApiError(
+                400,
+                "invalid_id",
+                f"Id {entity_id!r} must be 20-256 characters of A-Z, a-z, 0-9, '-' and '_'",
+            )
         if entity_id in jd.ids:
-            raise ApiError(400, "invalid_id", "Id %r is already used by another item in this job" % entity_id)
+            raise ApiError(
+                400, "invalid_id", f"Id {entity_id!r} is already used by another item in this job"
+            )
 
     @staticmethod
     def _bool_param(value: str | None, name: str) -> bool:
@@ -113,17 +136,20 @@ class Store:
             return False
         if value == "true":
             return True
-        raise invalid_request('%s must be "true" or "false", got %r' % (name, value))
+        raise invalid_request(f'{name} must be "true" or "false", got {value!r}')
 
     @staticmethod
-    def _filter_recent(items: list[tuple[float, Any]], last_updated: str | None, limit: str | None) -> list:
+    def _filter_recent(
+        items: list[tuple[float, Any]], last_updated: str | None, limit: str | None
+    ) -> list:
         after = None
         if last_updated is not None:
             try:
                 after = parse_iso(last_updated)
             except ValueError:
-                raise invalid_request("last_updated %r is not an ISO-8601 date/time (e.g. 2026-05-01T13:22:10Z)"
-                                      % last_updated) from None
+                raise invalid_request(
+                    f"last_updated {last_updated!r} is not an ISO-8601 date/time (e.g. 2026-05-01T13:22:10Z)"
+                ) from None
         n = None
         if limit is not None:
             try:
@@ -131,7 +157,7 @@ class Store:
             except ValueError:
                 n = 0
             if n < 1 or str(n) != limit.strip().lstrip("+"):
-                raise invalid_request("limit must be a positive integer, got %r" % limit)
+                raise invalid_request(f"limit must be a positive integer, got {limit!r}")
         if after is not None:
             items = [it for it in items if it[0] > after]
         items.sort(key=lambda it: it[0], reverse=True)
@@ -140,16 +166,23 @@ class Store:
         return [it[1] for it in items]
 
     # ------------------------------------------------------------------ jobs
-    def list_jobs(self, include_archived: str | None, metadata_filter: str | None, list_mode: str | None,
-                  last_updated: str | None, limit: str | None) -> list:
+    def list_jobs(
+        self,
+        include_archived: str | None,
+        metadata_filter: str | None,
+        list_mode: str | None,
+        last_updated: str | None,
+        limit: str | None,
+    ) -> list:
         inc = self._bool_param(include_archived, "includeArchived")
         lst = self._bool_param(list_mode, "list")
         filters = []
         if metadata_filter and not lst:
             for part in metadata_filter.split(","):
                 if ":" not in part:
-                    raise invalid_request("metadataFilter must look like attribute:value[,attribute:value], got %r"
-                                          % metadata_filter)
+                    raise invalid_request(
+                        f"metadataFilter must look like attribute:value[,attribute:value], got {metadata_filter!r}"
+                    )
                 k, _, val = part.partition(":")
                 filters.append((k.strip(), val.strip()))
         with self.lock:
@@ -158,16 +191,29 @@ class Store:
                 if job["status"] == "archived" and not inc:
                     continue
                 md = job.get("metadata") or {}
-                if any(str(md.get(k)) != val and not (isinstance(md.get(k), bool) and str(md.get(k)).lower() == val)
-                       for k, val in filters):
+                if any(
+                    str(md.get(k)) != val
+                    and not (isinstance(md.get(k), bool) and str(md.get(k)).lower() == val)
+                    for k, val in filters
+                ):
                     continue
                 if lst:
-                    entry = {"id": job["id"], "name": job.get("name"), "status": job["status"],
-                             "last_updated": job["last_updated"]}
+                    entry = {
+                        "id": job["id"],
+                        "name": job.get("name"),
+                        "status": job["status"],
+                        "last_updated": job["last_updated"],
+                    }
                 else:
-                    entry = {"id": job["id"], "name": job.get("name"), "status": job["status"],
-                             "metadata": copy.deepcopy(md), "permission": "write",
-                             "job_owner": job.get("job_owner"), "last_updated": job["last_updated"]}
+                    entry = {
+                        "id": job["id"],
+                        "name": job.get("name"),
+                        "status": job["status"],
+                        "metadata": copy.deepcopy(md),
+                        "permission": "write",
+                        "job_owner": job.get("job_owner"),
+                        "last_updated": job["last_updated"],
+                    }
                 items.append((parse_iso(job["last_updated"]), entry))
             return self._filter_recent(items, last_updated, limit)
 
@@ -183,10 +229,19 @@ class Store:
         with self.lock:
             jid = job_id or self.new_push_id()
             ms = self.stamp()
-            job = {"id": jid, "name": name, "job_creator": body["model"], "job_owner": self.company_id,
-                   "status": "active", "done": False, "map_styles": body.get("map_styles", "default"),
-                   "metadata": {}, "sharing": {self.company_id: "write"},
-                   "date_created": ms, "last_updated": iso_from_ms(ms)}
+            job = {
+                "id": jid,
+                "name": name,
+                "job_creator": body["model"],
+                "job_owner": self.company_id,
+                "status": "active",
+                "done": False,
+                "map_styles": body.get("map_styles", "default"),
+                "metadata": {},
+                "sharing": {self.company_id: "write"},
+                "date_created": ms,
+                "last_updated": iso_from_ms(ms),
+            }
             v.apply_flat(job["metadata"], body.get("metadata") or {})
             for k, val in (body.get("sharing") or {}).items():
                 job["sharing"][k] = val
@@ -202,7 +257,7 @@ class Store:
         sharing = v.check_object(body, "sharing")
         for k, val in (sharing or {}).items():
             if val not in ("read", "write"):
-                raise invalid_field('sharing.%s must be "read" or "write", got %r' % (k, val))
+                raise invalid_field(f'sharing.{k} must be "read" or "write", got {val!r}')
 
     def _job_view(self, job: dict, paths) -> dict:
         out = {"id": job["id"]}
@@ -217,7 +272,9 @@ class Store:
             wanted = [p.strip() for p in paths.split(",") if p.strip()]
             bad = [p for p in wanted if p not in JOB_PATHS]
             if bad:
-                raise invalid_request("paths %s not allowed; allowed: %s" % (", ".join(bad), ", ".join(JOB_PATHS)))
+                raise invalid_request(
+                    "paths {} not allowed; allowed: {}".format(", ".join(bad), ", ".join(JOB_PATHS))
+                )
         with self.lock:
             job, _ = self._job(job_id)
             return self._job_view(job, wanted)
@@ -251,7 +308,9 @@ class Store:
         if "status" not in body:
             raise missing_field("status")
         if body["status"] not in ("active", "archived"):
-            raise invalid_field('status must be "active" or "archived", got %r' % (body["status"],))
+            raise invalid_field(
+                'status must be "active" or "archived", got {!r}'.format(body["status"])
+            )
         with self.lock:
             job, _ = self._job(job_id)
             job["status"] = body["status"]
@@ -261,7 +320,9 @@ class Store:
     # ------------------------------------------------------------------ nodes
     def _cache_node(self, jd: JobData, node: dict) -> None:
         jd.node_json[node["id"]] = json.dumps(node, separators=(",", ":"))
-        jd.node_ms[node["id"]] = parse_iso(node["last_updated"]) if node.get("last_updated") else 0.0
+        jd.node_ms[node["id"]] = (
+            parse_iso(node["last_updated"]) if node.get("last_updated") else 0.0
+        )
 
     def put_node(self, job_id: str, node: dict) -> None:
         """Insert a ready-made node (generator / state loading)."""
@@ -282,7 +343,7 @@ class Store:
             _, jd = self._job(job_id)
             node = jd.nodes.get(node_id)
             if node is None:
-                raise not_found("Node %r" % node_id)
+                raise not_found(f"Node {node_id!r}")
             return copy.deepcopy(node)
 
     def _check_node_body(self, body: dict, create: bool) -> tuple:
@@ -299,20 +360,30 @@ class Store:
             nid = self.new_push_id()
             return self._write_node(job, jd, nid, None, body, lat, lon)
 
-    def upsert_node(self, job_id: str, node_id: str, body: dict, only_if_exists: str | None) -> dict:
+    def upsert_node(
+        self, job_id: str, node_id: str, body: dict, only_if_exists: str | None
+    ) -> dict:
         only = self._bool_param(only_if_exists, "onlyIfExists")
         with self.lock:
             job, jd = self._job(job_id)
             current = jd.nodes.get(node_id)
             if current is None:
                 if only:
-                    raise not_found("Node %r (onlyIfExists=true)" % node_id)
+                    raise not_found(f"Node {node_id!r} (onlyIfExists=true)")
                 self._new_id_for(jd, node_id)
             lat, lon = self._check_node_body(body, create=current is None)
             return self._write_node(job, jd, node_id, current, body, lat, lon)
 
-    def _write_node(self, job: dict, jd: JobData, nid: str, current: dict | None, body: dict,
-                    lat: float | None, lon: float | None) -> dict:
+    def _write_node(
+        self,
+        job: dict,
+        jd: JobData,
+        nid: str,
+        current: dict | None,
+        body: dict,
+        lat: float | None,
+        lon: float | None,
+    ) -> dict:
         node = copy.deepcopy(current) if current else {"id": nid}
         if lat is not None:
             node["latitude"] = lat
@@ -335,11 +406,11 @@ class Store:
             job, jd = self._job(job_id)
             node = jd.nodes.pop(node_id, None)
             if node is None:
-                raise not_found("Node %r" % node_id)
+                raise not_found(f"Node {node_id!r}")
             jd.ids.discard(node_id)
             jd.node_json.pop(node_id, None)
             jd.node_ms.pop(node_id, None)
-            for pid in (node.get("photos") or {}):
+            for pid in node.get("photos") or {}:
                 rec = jd.photos.get(pid)
                 if rec:
                     rec.get("associated_locations", {}).pop(node_id, None)
@@ -365,7 +436,7 @@ class Store:
             _, jd = self._job(job_id)
             conn = jd.connections.get(connection_id)
             if conn is None:
-                raise not_found("Connection %r" % connection_id)
+                raise not_found(f"Connection {connection_id!r}")
             return copy.deepcopy(conn)
 
     def _check_connection_body(self, jd: JobData, body: dict, create: bool) -> None:
@@ -376,9 +447,9 @@ class Store:
                 continue
             nid = body[f]
             if not isinstance(nid, str):
-                raise invalid_field("%s must be a string node id" % f)
+                raise invalid_field(f"{f} must be a string node id")
             if nid not in jd.nodes:
-                raise invalid_field("%s %r is not a node of this job" % (f, nid))
+                raise invalid_field(f"{f} {nid!r} is not a node of this job")
         if body.get("node_id_1") is not None and body.get("node_id_1") == body.get("node_id_2"):
             raise invalid_field("node_id_1 and node_id_2 must be different nodes")
         if "breakpoints" in body:
@@ -391,19 +462,23 @@ class Store:
             self._check_connection_body(jd, body, create=True)
             return self._write_connection(job, jd, self.new_push_id(), None, body)
 
-    def upsert_connection(self, job_id: str, connection_id: str, body: dict, only_if_exists: str | None) -> dict:
+    def upsert_connection(
+        self, job_id: str, connection_id: str, body: dict, only_if_exists: str | None
+    ) -> dict:
         only = self._bool_param(only_if_exists, "onlyIfExists")
         with self.lock:
             job, jd = self._job(job_id)
             current = jd.connections.get(connection_id)
             if current is None:
                 if only:
-                    raise not_found("Connection %r (onlyIfExists=true)" % connection_id)
+                    raise not_found(f"Connection {connection_id!r} (onlyIfExists=true)")
                 self._new_id_for(jd, connection_id)
             self._check_connection_body(jd, body, create=current is None)
             return self._write_connection(job, jd, connection_id, current, body)
 
-    def _write_connection(self, job: dict, jd: JobData, cid: str, current: dict | None, body: dict) -> dict:
+    def _write_connection(
+        self, job: dict, jd: JobData, cid: str, current: dict | None, body: dict
+    ) -> dict:
         conn = copy.deepcopy(current) if current else {"id": cid, "sections": {}}
         for f in ("node_id_1", "node_id_2"):
             if f in body:
@@ -427,7 +502,7 @@ class Store:
             job, jd = self._job(job_id)
             conn = jd.connections.pop(connection_id, None)
             if conn is None:
-                raise not_found("Connection %r" % connection_id)
+                raise not_found(f"Connection {connection_id!r}")
             jd.ids.discard(connection_id)
             for sid, sec in (conn.get("sections") or {}).items():
                 jd.ids.discard(sid)
@@ -450,7 +525,7 @@ class Store:
     def _conn(self, jd: JobData, connection_id: str) -> dict:
         conn = jd.connections.get(connection_id)
         if conn is None:
-            raise not_found("Connection %r" % connection_id)
+            raise not_found(f"Connection {connection_id!r}")
         return conn
 
     def list_sections(self, job_id: str, connection_id: str) -> list:
@@ -465,7 +540,7 @@ class Store:
             conn = self._conn(jd, connection_id)
             sec = (conn.get("sections") or {}).get(section_id)
             if sec is None:
-                raise not_found("Section %r on connection %r" % (section_id, connection_id))
+                raise not_found(f"Section {section_id!r} on connection {connection_id!r}")
             return self._section_view(section_id, sec)
 
     def _midpoint(self, jd: JobData, conn: dict) -> tuple[float, float]:
@@ -473,8 +548,11 @@ class Store:
         for f in ("node_id_1", "node_id_2"):
             node = jd.nodes.get(conn.get(f))
             if node is None or "latitude" not in node:
-                raise invalid_request("Cannot place a midpoint: node %r of connection %r does not exist"
-                                      % (conn.get(f), conn["id"]))
+                raise invalid_request(
+                    "Cannot place a midpoint: node {!r} of connection {!r} does not exist".format(
+                        conn.get(f), conn["id"]
+                    )
+                )
             pts.append((node["latitude"], node["longitude"]))
         line = [pts[0]] + [tuple(p) for p in conn.get("breakpoints") or []] + [pts[1]]
         k = math.cos(math.radians(line[0][0]))
@@ -503,15 +581,21 @@ class Store:
                 lat, lon = self._midpoint(jd, conn)
                 sid = "midpoint_section"
                 old = (conn.get("sections") or {}).get(sid)
-                if old is not None:   # overwrite: the old midpoint's data is deleted
+                if old is not None:  # overwrite: the old midpoint's data is deleted
                     self._forget_section_photos(jd, connection_id, sid, old)
                     conn["sections"].pop(sid, None)
             else:
                 sid = self.new_push_id()
             return self._write_section(job, jd, conn, sid, None, body, lat, lon)
 
-    def upsert_section(self, job_id: str, connection_id: str, section_id: str, body: dict,
-                       only_if_exists: str | None) -> dict:
+    def upsert_section(
+        self,
+        job_id: str,
+        connection_id: str,
+        section_id: str,
+        body: dict,
+        only_if_exists: str | None,
+    ) -> dict:
         only = self._bool_param(only_if_exists, "onlyIfExists")
         with self.lock:
             job, jd = self._job(job_id)
@@ -519,14 +603,23 @@ class Store:
             current = (conn.get("sections") or {}).get(section_id)
             if current is None:
                 if only:
-                    raise not_found("Section %r (onlyIfExists=true)" % section_id)
+                    raise not_found(f"Section {section_id!r} (onlyIfExists=true)")
                 self._new_id_for(jd, section_id)
             lat, lon = v.check_lat_lon(body, required=current is None)
             v.check_trio(body)
             return self._write_section(job, jd, conn, section_id, current, body, lat, lon)
 
-    def _write_section(self, job: dict, jd: JobData, conn: dict, sid: str, current: dict | None, body: dict,
-                       lat: float | None, lon: float | None) -> dict:
+    def _write_section(
+        self,
+        job: dict,
+        jd: JobData,
+        conn: dict,
+        sid: str,
+        current: dict | None,
+        body: dict,
+        lat: float | None,
+        lon: float | None,
+    ) -> dict:
         sec = copy.deepcopy(current) if current else {}
         if lat is not None:
             sec["latitude"] = lat
@@ -548,7 +641,7 @@ class Store:
             conn = self._conn(jd, connection_id)
             sec = (conn.get("sections") or {}).pop(section_id, None)
             if sec is None:
-                raise not_found("Section %r on connection %r" % (section_id, connection_id))
+                raise not_found(f"Section {section_id!r} on connection {connection_id!r}")
             jd.ids.discard(section_id)
             self._forget_section_photos(jd, connection_id, section_id, sec)
             ms = self.stamp()
@@ -558,16 +651,22 @@ class Store:
 
     @staticmethod
     def _section_key(connection_id: str, section_id: str) -> str:
-        return "%s/%s" % (connection_id, section_id)
+        return f"{connection_id}/{section_id}"
 
-    def _forget_section_photos(self, jd: JobData, connection_id: str, section_id: str, sec: dict) -> None:
-        for pid in (sec.get("photos") or {}):
+    def _forget_section_photos(
+        self, jd: JobData, connection_id: str, section_id: str, sec: dict
+    ) -> None:
+        for pid in sec.get("photos") or {}:
             rec = jd.photos.get(pid)
             if rec:
-                rec.get("associated_locations", {}).pop(self._section_key(connection_id, section_id), None)
+                rec.get("associated_locations", {}).pop(
+                    self._section_key(connection_id, section_id), None
+                )
 
     # ------------------------------------------------------------------ photos
-    def put_photo(self, job_id: str, record: dict, blob: bytes | None = None, recipe: dict | None = None) -> None:
+    def put_photo(
+        self, job_id: str, record: dict, blob: bytes | None = None, recipe: dict | None = None
+    ) -> None:
         jd = self.data[job_id]
         jd.photos[record["id"]] = record
         jd.ids.add(record["id"])
@@ -586,52 +685,96 @@ class Store:
             _, jd = self._job(job_id)
             rec = jd.photos.get(photo_id)
             if rec is None:
-                raise not_found("Photo %r" % photo_id)
+                raise not_found(f"Photo {photo_id!r}")
             return copy.deepcopy(rec)
 
-    def upload_photo(self, job_id: str, data: bytes, content_type: str | None, filename: str | None,
-                     node_id: str | None = None, section: tuple[str, str] | None = None,
-                     association_value: str | None = None) -> dict:
+    def upload_photo(
+        self,
+        job_id: str,
+        data: bytes,
+        content_type: str | None,
+        filename: str | None,
+        node_id: str | None = None,
+        section: tuple[str, str] | None = None,
+        association_value: str | None = None,
+    ) -> dict:
         if association_value is None:
             association_value = "true"
         if association_value not in ("true", "main"):
-            raise invalid_request('association_value must be "true" or "main", got %r' % association_value)
+            raise invalid_request(
+                f'association_value must be "true" or "main", got {association_value!r}'
+            )
         with self.lock:
             job, jd = self._job(job_id)
             target = None
             if node_id is not None:
                 target = jd.nodes.get(node_id)
                 if target is None:
-                    raise not_found("Node %r" % node_id)
+                    raise not_found(f"Node {node_id!r}")
             elif section is not None:
                 conn = self._conn(jd, section[0])
                 target = (conn.get("sections") or {}).get(section[1])
                 if target is None:
-                    raise not_found("Section %r on connection %r" % (section[1], section[0]))
+                    raise not_found(f"Section {section[1]!r} on connection {section[0]!r}")
             ctype = (content_type or "").split(";")[0].strip().lower()
             if ctype not in ("image/jpeg", "image/jpg"):
-                raise ApiError(400, "invalid_file_type",
-                               "Photo uploads must be sent as Content-Type: image/jpeg (got %r)" % (content_type or ""))
+                raise ApiError(
+                    400,
+                    "invalid_file_type",
+                    "Photo uploads must be sent as Content-Type: image/jpeg (got %r)"
+                    % (content_type or ""),
+                )
             if not looks_like_jpeg(data):
-                raise ApiError(400, "invalid_file_type", "The uploaded file is not a JPEG image (no SOI/EOI markers)")
+                raise ApiError(
+                    400,
+                    "invalid_file_type",
+                    "The uploaded file is not a JPEG image (no SOI/EOI markers)",
+                )
             pid = make_uuid(self._rng)
             ms = self.stamp()
             info = jpeg_info(data)
-            rec = {"id": pid, "filename": filename or "IMG_%s.jpg" % pid[:8].upper(),
-                   "original_size": len(data), "size": len(data), "upload_date": ms,
-                   "uploaded_by": self.me, "status": "upload_complete", "associated_locations": {}}
-            for k in ("camera_make", "camera_model", "date_taken", "image_width", "image_height", "orientation"):
+            rec = {
+                "id": pid,
+                "filename": filename or f"IMG_{pid[:8].upper()}.jpg",
+                "original_size": len(data),
+                "size": len(data),
+                "upload_date": ms,
+                "uploaded_by": self.me,
+                "status": "upload_complete",
+                "associated_locations": {},
+            }
+            for k in (
+                "camera_make",
+                "camera_model",
+                "date_taken",
+                "image_width",
+                "image_height",
+                "orientation",
+            ):
                 if k in info:
                     rec[k] = info[k]
             jd.photos[pid] = rec
             jd.blobs[pid] = bytes(data)
             jd.ids.add(pid)
             if node_id is not None:
-                self._associate(jd, pid, target, node_id, "node", True if association_value == "true" else "main")
+                self._associate(
+                    jd,
+                    pid,
+                    target,
+                    node_id,
+                    "node",
+                    True if association_value == "true" else "main",
+                )
                 self._touch_node(jd, target, ms)
             elif section is not None:
-                self._associate(jd, pid, target, self._section_key(*section), "section",
-                                True if association_value == "true" else "main")
+                self._associate(
+                    jd,
+                    pid,
+                    target,
+                    self._section_key(*section),
+                    "section",
+                    True if association_value == "true" else "main",
+                )
                 self._touch_section(jd, section[0], target, ms)
             self._touch_job(job, ms)
             return {"id": pid}
@@ -666,8 +809,9 @@ class Store:
             raise missing_field("association_value")
         value = body["association_value"]
         if not (value is None or value is True or value == "main"):
-            raise invalid_request('association_value must be true, "main" or null (false is not accepted), got %r'
-                                  % (value,))
+            raise invalid_request(
+                f'association_value must be true, "main" or null (false is not accepted), got {value!r}'
+            )
         has_node = "node_id" in body and body["node_id"] is not None
         has_conn = "connection_id" in body and body["connection_id"] is not None
         has_sec = "section_id" in body and body["section_id"] is not None
@@ -675,25 +819,35 @@ class Store:
             raise invalid_request("Give node_id alone, or connection_id together with section_id")
         for f in ("node_id", "connection_id", "section_id"):
             if body.get(f) is not None and not isinstance(body[f], str):
-                raise invalid_request("%s must be a string" % f)
+                raise invalid_request(f"{f} must be a string")
         with self.lock:
             job, jd = self._job(job_id)
             if photo_id not in jd.photos:
-                raise not_found("Photo %r" % photo_id)
+                raise not_found(f"Photo {photo_id!r}")
             ms = self.stamp()
             if has_node:
                 node = jd.nodes.get(body["node_id"])
                 if node is None:
-                    raise not_found("Node %r" % body["node_id"])
+                    raise not_found("Node {!r}".format(body["node_id"]))
                 self._associate(jd, photo_id, node, body["node_id"], "node", value)
                 self._touch_node(jd, node, ms)
             else:
                 conn = self._conn(jd, body["connection_id"])
                 sec = (conn.get("sections") or {}).get(body["section_id"])
                 if sec is None:
-                    raise not_found("Section %r on connection %r" % (body["section_id"], body["connection_id"]))
-                self._associate(jd, photo_id, sec, self._section_key(body["connection_id"], body["section_id"]),
-                                "section", value)
+                    raise not_found(
+                        "Section {!r} on connection {!r}".format(
+                            body["section_id"], body["connection_id"]
+                        )
+                    )
+                self._associate(
+                    jd,
+                    photo_id,
+                    sec,
+                    self._section_key(body["connection_id"], body["section_id"]),
+                    "section",
+                    value,
+                )
                 self._touch_section(jd, body["connection_id"], sec, ms)
             self._touch_job(job, ms)
             return {}
@@ -702,31 +856,47 @@ class Store:
         msg = "%s/%s/%s/%d" % (job_id, photo_id, size, expires)
         return hmac.new(self.secret.encode(), msg.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def photo_url(self, job_id: str, photo_id: str, file_size: str | None, file_type: str | None,
-                  root_url: str) -> dict:
+    def photo_url(
+        self,
+        job_id: str,
+        photo_id: str,
+        file_size: str | None,
+        file_type: str | None,
+        root_url: str,
+    ) -> dict:
         size = file_size or "full"
         ftype = file_type or "webp"
         if size not in FILE_SIZES:
-            raise invalid_request("file_size must be one of %s, got %r" % (", ".join(FILE_SIZES), size))
+            raise invalid_request(
+                "file_size must be one of {}, got {!r}".format(", ".join(FILE_SIZES), size)
+            )
         if ftype not in FILE_TYPES:
-            raise invalid_request("file_type must be one of %s, got %r" % (", ".join(FILE_TYPES), ftype))
+            raise invalid_request(
+                "file_type must be one of {}, got {!r}".format(", ".join(FILE_TYPES), ftype)
+            )
         with self.lock:
             _, jd = self._job(job_id)
             if photo_id not in jd.photos:
-                raise not_found("Photo %r" % photo_id)
+                raise not_found(f"Photo {photo_id!r}")
             expires = int(self.clock()) + URL_LIFETIME_S
             sig = self._sign(job_id, photo_id, size, expires)
             # Every size and type serves the stored JPEG bytes.
-            return {"url": "%s/files/%s/%s/%s.jpg?expires=%d&sig=%s" % (root_url, job_id, photo_id, size,
-                                                                        expires, sig)}
+            return {
+                "url": "%s/files/%s/%s/%s.jpg?expires=%d&sig=%s"
+                % (root_url, job_id, photo_id, size, expires, sig)
+            }
 
-    def photo_bytes(self, job_id: str, photo_id: str, size: str, expires: str, sig: str) -> bytes | None:
+    def photo_bytes(
+        self, job_id: str, photo_id: str, size: str, expires: str, sig: str
+    ) -> bytes | None:
         """Bytes for a signed file URL, or None when the URL is invalid/expired/gone."""
         try:
             exp = int(expires)
         except (TypeError, ValueError):
             return None
-        if exp < self.clock() or not hmac.compare_digest(self._sign(job_id, photo_id, size, exp), sig or ""):
+        if exp < self.clock() or not hmac.compare_digest(
+            self._sign(job_id, photo_id, size, exp), sig or ""
+        ):
             return None
         with self.lock:
             jd = self.data.get(job_id)
@@ -743,7 +913,7 @@ class Store:
     def _photo(self, jd: JobData, photo_id: str) -> dict:
         rec = jd.photos.get(photo_id)
         if rec is None:
-            raise not_found("Photo %r" % photo_id)
+            raise not_found(f"Photo {photo_id!r}")
         return rec
 
     def list_elements(self, job_id: str, photo_id: str) -> list:
@@ -758,10 +928,12 @@ class Store:
             self._photo(jd, photo_id)
             el = jd.elements.get(photo_id, {}).get(element_id)
             if el is None:
-                raise not_found("Photo element %r" % element_id)
+                raise not_found(f"Photo element {element_id!r}")
             return copy.deepcopy(el)
 
-    def _check_element_body(self, jd: JobData, photo_id: str, body: dict, element_id: str | None) -> None:
+    def _check_element_body(
+        self, jd: JobData, photo_id: str, body: dict, element_id: str | None
+    ) -> None:
         v.check_string(body, "element_type")
         if "pixel_selection" in body:
             v.check_pixel_selection(body["pixel_selection"])
@@ -773,18 +945,18 @@ class Store:
             except ValueError:
                 ok = False
             if not ok:
-                raise invalid_field("manual_height must be feet-inches like 25-6, got %r" % mh)
+                raise invalid_field(f"manual_height must be feet-inches like 25-6, got {mh!r}")
         parent = v.check_string(body, "parent_id", allow_null=True)
         if parent is not None:
             if parent not in jd.elements.get(photo_id, {}) or parent == element_id:
-                raise invalid_field("parent_id %r is not another element of this photo" % parent)
+                raise invalid_field(f"parent_id {parent!r} is not another element of this photo")
         trace = v.check_string(body, "trace_id")
         if trace is not None and trace not in jd.traces:
-            raise invalid_field("trace_id %r is not a trace of this job" % trace)
+            raise invalid_field(f"trace_id {trace!r} is not a trace of this job")
         attrs = v.check_object(body, "attributes")
         for k in attrs or {}:
             if k in _ELEMENT_FIELDS:
-                raise invalid_field("attribute name %r is reserved on photo elements" % k)
+                raise invalid_field(f"attribute name {k!r} is reserved on photo elements")
 
     def create_element(self, job_id: str, photo_id: str, body: dict) -> dict:
         if "element_type" not in body:
@@ -795,8 +967,9 @@ class Store:
             self._check_element_body(jd, photo_id, body, None)
             return self._write_element(job, jd, photo_id, self.new_push_id(), None, body)
 
-    def upsert_element(self, job_id: str, photo_id: str, element_id: str, body: dict,
-                       only_if_exists: str | None) -> dict:
+    def upsert_element(
+        self, job_id: str, photo_id: str, element_id: str, body: dict, only_if_exists: str | None
+    ) -> dict:
         """Update; when missing (and not onlyIfExists) a new element is created under a
         NEW server id, as the v3 reference describes (clients must not rely on the id)."""
         only = self._bool_param(only_if_exists, "onlyIfExists")
@@ -806,7 +979,7 @@ class Store:
             current = jd.elements.get(photo_id, {}).get(element_id)
             if current is None:
                 if only:
-                    raise not_found("Photo element %r (onlyIfExists=true)" % element_id)
+                    raise not_found(f"Photo element {element_id!r} (onlyIfExists=true)")
                 if "element_type" not in body:
                     raise missing_field("element_type")
                 self._check_element_body(jd, photo_id, body, None)
@@ -816,9 +989,12 @@ class Store:
             self._check_element_body(jd, photo_id, body, element_id)
             return self._write_element(job, jd, photo_id, element_id, current, body)
 
-    def _write_element(self, job: dict, jd: JobData, photo_id: str, eid: str, current: dict | None,
-                       body: dict) -> dict:
-        el = copy.deepcopy(current) if current else {"id": eid, "element_type": body["element_type"]}
+    def _write_element(
+        self, job: dict, jd: JobData, photo_id: str, eid: str, current: dict | None, body: dict
+    ) -> dict:
+        el = (
+            copy.deepcopy(current) if current else {"id": eid, "element_type": body["element_type"]}
+        )
         for f in ("pixel_selection", "manual_height"):
             if f in body:
                 el[f] = copy.deepcopy(body[f])
@@ -847,7 +1023,7 @@ class Store:
             self._photo(jd, photo_id)
             el = jd.elements.get(photo_id, {}).pop(element_id, None)
             if el is None:
-                raise not_found("Photo element %r" % element_id)
+                raise not_found(f"Photo element {element_id!r}")
             jd.ids.discard(element_id)
             if el.get("trace_id") in jd.traces:
                 jd.traces[el["trace_id"]].get("items", {}).pop(element_id, None)
@@ -870,7 +1046,7 @@ class Store:
             self._photo(jd, photo_id)
             a = jd.anchors.get(photo_id, {}).get(anchor_id)
             if a is None:
-                raise not_found("Calibration anchor %r" % anchor_id)
+                raise not_found(f"Calibration anchor {anchor_id!r}")
             return copy.deepcopy(a)
 
     @staticmethod
@@ -891,8 +1067,9 @@ class Store:
             self._photo(jd, photo_id)
             return self._write_anchor(job, jd, photo_id, self.new_push_id(), None, body)
 
-    def upsert_anchor(self, job_id: str, photo_id: str, anchor_id: str, body: dict,
-                      only_if_exists: str | None) -> dict:
+    def upsert_anchor(
+        self, job_id: str, photo_id: str, anchor_id: str, body: dict, only_if_exists: str | None
+    ) -> dict:
         only = self._bool_param(only_if_exists, "onlyIfExists")
         with self.lock:
             job, jd = self._job(job_id)
@@ -900,13 +1077,14 @@ class Store:
             current = jd.anchors.get(photo_id, {}).get(anchor_id)
             if current is None:
                 if only:
-                    raise not_found("Calibration anchor %r (onlyIfExists=true)" % anchor_id)
+                    raise not_found(f"Calibration anchor {anchor_id!r} (onlyIfExists=true)")
                 self._new_id_for(jd, anchor_id)
             self._check_anchor_body(body, create=current is None)
             return self._write_anchor(job, jd, photo_id, anchor_id, current, body)
 
-    def _write_anchor(self, job: dict, jd: JobData, photo_id: str, aid: str, current: dict | None,
-                      body: dict) -> dict:
+    def _write_anchor(
+        self, job: dict, jd: JobData, photo_id: str, aid: str, current: dict | None, body: dict
+    ) -> dict:
         a = copy.deepcopy(current) if current else {"id": aid}
         if "pixel_selection" in body:
             a["pixel_selection"] = v.check_pixel_selection(body["pixel_selection"])
@@ -914,7 +1092,7 @@ class Store:
             a["height"] = body["height"]
         jd.anchors.setdefault(photo_id, {})[aid] = a
         jd.ids.add(aid)
-        jd.photos[photo_id].pop("stick_align", None)   # changing anchors un-calibrates the photo
+        jd.photos[photo_id].pop("stick_align", None)  # changing anchors un-calibrates the photo
         self._touch_job(job)
         return copy.deepcopy(a)
 
@@ -923,7 +1101,7 @@ class Store:
             job, jd = self._job(job_id)
             self._photo(jd, photo_id)
             if jd.anchors.get(photo_id, {}).pop(anchor_id, None) is None:
-                raise not_found("Calibration anchor %r" % anchor_id)
+                raise not_found(f"Calibration anchor {anchor_id!r}")
             jd.ids.discard(anchor_id)
             jd.photos[photo_id].pop("stick_align", None)
             self._touch_job(job)
@@ -940,7 +1118,7 @@ class Store:
             _, jd = self._job(job_id)
             t = jd.traces.get(trace_id)
             if t is None:
-                raise not_found("Trace %r" % trace_id)
+                raise not_found(f"Trace {trace_id!r}")
             return copy.deepcopy(t)
 
     @staticmethod
@@ -951,7 +1129,7 @@ class Store:
         attrs = v.check_object(body, "attributes")
         for k in attrs or {}:
             if k in _TRACE_FIELDS:
-                raise invalid_field("attribute name %r is reserved on traces" % k)
+                raise invalid_field(f"attribute name {k!r} is reserved on traces")
 
     def create_trace(self, job_id: str, body: dict) -> dict:
         self._check_trace_body(body, create=True)
@@ -959,19 +1137,23 @@ class Store:
             job, jd = self._job(job_id)
             return self._write_trace(job, jd, self.new_push_id(), None, body)
 
-    def upsert_trace(self, job_id: str, trace_id: str, body: dict, only_if_exists: str | None) -> dict:
+    def upsert_trace(
+        self, job_id: str, trace_id: str, body: dict, only_if_exists: str | None
+    ) -> dict:
         only = self._bool_param(only_if_exists, "onlyIfExists")
         with self.lock:
             job, jd = self._job(job_id)
             current = jd.traces.get(trace_id)
             if current is None:
                 if only:
-                    raise not_found("Trace %r (onlyIfExists=true)" % trace_id)
+                    raise not_found(f"Trace {trace_id!r} (onlyIfExists=true)")
                 self._new_id_for(jd, trace_id)
             self._check_trace_body(body, create=current is None)
             return self._write_trace(job, jd, trace_id, current, body)
 
-    def _write_trace(self, job: dict, jd: JobData, tid: str, current: dict | None, body: dict) -> dict:
+    def _write_trace(
+        self, job: dict, jd: JobData, tid: str, current: dict | None, body: dict
+    ) -> dict:
         t = copy.deepcopy(current) if current else {"id": tid, "items": {}}
         if "trace_type" in body:
             t["_trace_type"] = body["trace_type"]
@@ -986,7 +1168,7 @@ class Store:
             job, jd = self._job(job_id)
             t = jd.traces.pop(trace_id, None)
             if t is None:
-                raise not_found("Trace %r" % trace_id)
+                raise not_found(f"Trace {trace_id!r}")
             jd.ids.discard(trace_id)
             for els in jd.elements.values():
                 for el in els.values():
@@ -1003,8 +1185,11 @@ class Store:
     @staticmethod
     def parse_model_paths(paths: str | None) -> list[str]:
         if paths is None:
-            raise ApiError(403, "extended_access_required",
-                           "Fetching a full model requires extended API access; request specific paths instead")
+            raise ApiError(
+                403,
+                "extended_access_required",
+                "Fetching a full model requires extended API access; request specific paths instead",
+            )
         items = [p.strip().strip("/") for p in paths.split(",") if p.strip().strip("/")]
         if not items:
             raise invalid_request("paths must list at least one model path")
@@ -1016,7 +1201,7 @@ class Store:
         with self.lock:
             model = self.models.get(key)
             if model is None:
-                raise not_found("Model %r" % key)
+                raise not_found(f"Model {key!r}")
             out = {}
             for p in paths:
                 node: Any = model
@@ -1027,24 +1212,30 @@ class Store:
 
     def whoami(self) -> dict:
         u = self.users[self.me]
-        return {"uid": self.me, "email": u.get("email"), "user_group": self.company_id,
-                "root_company": self.company_id}
+        return {
+            "uid": self.me,
+            "email": u.get("email"),
+            "user_group": self.company_id,
+            "root_company": self.company_id,
+        }
 
     def list_users(self) -> list:
         with self.lock:
-            return [{k: u.get(k) for k in ("uid", "email", "name", "last_active", "creation_date")}
-                    for u in self.users.values()]
+            return [
+                {k: u.get(k) for k in ("uid", "email", "name", "last_active", "creation_date")}
+                for u in self.users.values()
+            ]
 
     def get_user(self, user_id: str) -> dict:
         with self.lock:
             u = self.users.get(user_id)
             if u is None:
-                raise not_found("User %r" % user_id)
+                raise not_found(f"User {user_id!r}")
             return copy.deepcopy(u)
 
     def _company(self, company_id: str) -> None:
         if company_id != self.company_id:
-            raise ApiError(403, "forbidden", "Company %r is not your company" % company_id)
+            raise ApiError(403, "forbidden", f"Company {company_id!r} is not your company")
 
     def list_tracked_actions(self, company_id: str, q: dict[str, str]) -> list:
         self._company(company_id)
@@ -1055,7 +1246,9 @@ class Store:
             if q.get("end_time"):
                 hi = parse_time_param(q["end_time"])
         except ValueError:
-            raise ApiError(400, "invalid_timestamp", "start_time/end_time must be ISO-8601 or Unix seconds") from None
+            raise ApiError(
+                400, "invalid_timestamp", "start_time/end_time must be ISO-8601 or Unix seconds"
+            ) from None
         limit = 200
         if "limit" in q:
             try:
@@ -1063,16 +1256,24 @@ class Store:
             except ValueError:
                 limit = 0
             if limit < 1:
-                raise ApiError(400, "invalid_limit", "limit must be a positive integer, got %r" % q["limit"])
+                raise ApiError(
+                    400,
+                    "invalid_limit",
+                    "limit must be a positive integer, got {!r}".format(q["limit"]),
+                )
             limit = min(limit, 200)
         out = []
         with self.lock:
-            for rec in sorted(self.tracked_actions, key=lambda r: r["timestamp"]["_seconds"], reverse=True):
+            for rec in sorted(
+                self.tracked_actions, key=lambda r: r["timestamp"]["_seconds"], reverse=True
+            ):
                 ms = rec["timestamp"]["_seconds"] * 1000.0
                 if lo is not None and ms < lo or hi is not None and ms > hi:
                     continue
-                if any(k in q and str(rec.get(k)) != q[k] for k in ("uid", "job_id", "action_id", "action_name",
-                                                                      "value")):
+                if any(
+                    k in q and str(rec.get(k)) != q[k]
+                    for k in ("uid", "job_id", "action_id", "action_name", "value")
+                ):
                     continue
                 out.append(copy.deepcopy(rec))
                 if len(out) >= limit:
@@ -1090,14 +1291,29 @@ class Store:
             jobs = {}
             for jid, job in self.jobs.items():
                 jd = self.data[jid]
-                jobs[jid] = {"job": job, "nodes": list(jd.nodes.values()),
-                             "connections": list(jd.connections.values()), "photos": list(jd.photos.values()),
-                             "blobs": {k: base64.b64encode(b).decode() for k, b in jd.blobs.items()},
-                             "recipes": jd.recipes, "elements": jd.elements, "anchors": jd.anchors,
-                             "traces": jd.traces}
-            return {"version": 1, "secret": self.secret, "company_id": self.company_id, "me": self.me,
-                    "users": self.users, "models": self.models, "tracked_actions": self.tracked_actions,
-                    "action_models": self.action_models, "last_ms": self._last_ms, "jobs": jobs}
+                jobs[jid] = {
+                    "job": job,
+                    "nodes": list(jd.nodes.values()),
+                    "connections": list(jd.connections.values()),
+                    "photos": list(jd.photos.values()),
+                    "blobs": {k: base64.b64encode(b).decode() for k, b in jd.blobs.items()},
+                    "recipes": jd.recipes,
+                    "elements": jd.elements,
+                    "anchors": jd.anchors,
+                    "traces": jd.traces,
+                }
+            return {
+                "version": 1,
+                "secret": self.secret,
+                "company_id": self.company_id,
+                "me": self.me,
+                "users": self.users,
+                "models": self.models,
+                "tracked_actions": self.tracked_actions,
+                "action_models": self.action_models,
+                "last_ms": self._last_ms,
+                "jobs": jobs,
+            }
 
     def load_state(self, state: dict) -> None:
         """Replace all data with a :meth:`to_state` snapshot."""

@@ -1,4 +1,5 @@
 """Time helpers: ISO-8601 stamps with millisecond precision, parsing of query times."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -23,7 +24,7 @@ def parse_iso(text: str) -> float:
     if s.endswith(("Z", "z")):
         s = s[:-1] + "+00:00"
     if len(s) < 10 or s[4] != "-":
-        raise ValueError("not ISO-8601: %r" % text)
+        raise ValueError(f"not ISO-8601: {text!r}")
     # Python 3.9/3.10 fromisoformat only takes 3 or 6 fraction digits.
     if "." in s:
         head, _, rest = s.partition(".")
@@ -31,7 +32,7 @@ def parse_iso(text: str) -> float:
         while rest and rest[0].isdigit():
             digits, rest = digits + rest[0], rest[1:]
         if not digits:
-            raise ValueError("not ISO-8601: %r" % text)
+            raise ValueError(f"not ISO-8601: {text!r}")
         s = head + "." + (digits + "000000")[:6] + rest
     d = _dt.datetime.fromisoformat(s)
     if d.tzinfo is None:

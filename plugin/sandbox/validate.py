@@ -1,4 +1,5 @@
 """Body validation and the entity attribute trio (remove -> attributes -> add)."""
+
 from __future__ import annotations
 
 import copy
@@ -21,7 +22,7 @@ def check_object(body: dict, field: str, required: bool = False) -> dict | None:
         return None
     value = body[field]
     if not isinstance(value, dict):
-        raise invalid_field("%s must be an object, got %s" % (field, _type_name(value)))
+        raise invalid_field(f"{field} must be an object, got {_type_name(value)}")
     return value
 
 
@@ -33,7 +34,7 @@ def check_string(body: dict, field: str, allow_null: bool = False) -> str | None
     if value is None and allow_null:
         return None
     if not isinstance(value, str):
-        raise invalid_field("%s must be a string, got %s" % (field, _type_name(value)))
+        raise invalid_field(f"{field} must be a string, got {_type_name(value)}")
     return value
 
 
@@ -43,14 +44,14 @@ def check_lat_lon(body: dict, required: bool) -> tuple[float | None, float | Non
     for field, limit in (("latitude", 90.0), ("longitude", 180.0)):
         if field not in body:
             if required:
-                raise ApiError(400, "missing_required_field", "Missing required field: %s" % field)
+                raise ApiError(400, "missing_required_field", f"Missing required field: {field}")
             out.append(None)
             continue
         value = body[field]
         if not is_number(value):
-            raise invalid_field("%s must be a number, got %s" % (field, _type_name(value)))
+            raise invalid_field(f"{field} must be a number, got {_type_name(value)}")
         if not -limit <= float(value) <= limit:
-            raise invalid_field("%s %r is out of range [-%g, %g]" % (field, value, limit, limit))
+            raise invalid_field(f"{field} {value!r} is out of range [-{limit:g}, {limit:g}]")
         out.append(float(value))
     return out[0], out[1]
 
@@ -63,7 +64,10 @@ def check_breakpoints(value: Any) -> list | None:
         raise invalid_field("breakpoints must be an array of [latitude, longitude] pairs")
     for i, pair in enumerate(value):
         if not (isinstance(pair, list) and len(pair) == 2 and all(is_number(v) for v in pair)):
-            raise invalid_field("breakpoints[%d] must be a [latitude, longitude] pair of numbers, got %r" % (i, pair))
+            raise invalid_field(
+                "breakpoints[%d] must be a [latitude, longitude] pair of numbers, got %r"
+                % (i, pair)
+            )
         if not (-90 <= pair[0] <= 90 and -180 <= pair[1] <= 180):
             raise invalid_field("breakpoints[%d] = %r is out of range (latitude first)" % (i, pair))
     return [[float(a), float(b)] for a, b in value] or None
@@ -71,7 +75,9 @@ def check_breakpoints(value: Any) -> list | None:
 
 def check_attribute_name(name: str, where: str) -> None:
     if not name or any(c in _BAD_NAME_CHARS for c in name):
-        raise invalid_field("%s: attribute name %r is empty or contains one of . $ # [ ] /" % (where, name))
+        raise invalid_field(
+            f"{where}: attribute name {name!r} is empty or contains one of . $ # [ ] /"
+        )
 
 
 def check_trio(body: dict) -> None:
@@ -83,19 +89,24 @@ def check_trio(body: dict) -> None:
     if "attributes" in body:
         attrs = body["attributes"]
         if not isinstance(attrs, dict):
-            raise invalid_field("attributes must be an entity attribute list {name: {instance_id: value}}")
+            raise invalid_field(
+                "attributes must be an entity attribute list {name: {instance_id: value}}"
+            )
         for name, instances in attrs.items():
             check_attribute_name(name, "attributes")
             if instances is None:
                 continue
             if not isinstance(instances, dict):
                 raise invalid_field(
-                    "attributes.%s must be an object {instance_id: value} or null, got %s"
-                    % (name, _type_name(instances)))
+                    f"attributes.{name} must be an object {{instance_id: value}} or null, got {_type_name(instances)}"
+                )
             for iid in instances:
                 if not is_valid_instance_id(iid):
-                    raise ApiError(400, "invalid_id",
-                                   "attributes.%s: instance id %r must be 1-256 chars of [A-Za-z0-9_-]" % (name, iid))
+                    raise ApiError(
+                        400,
+                        "invalid_id",
+                        f"attributes.{name}: instance id {iid!r} must be 1-256 chars of [A-Za-z0-9_-]",
+                    )
     if "add_attributes" in body:
         add = body["add_attributes"]
         if not isinstance(add, dict):
@@ -103,7 +114,9 @@ def check_trio(body: dict) -> None:
         for name, value in add.items():
             check_attribute_name(name, "add_attributes")
             if value is None:
-                raise invalid_field("add_attributes.%s is null; use remove_attributes or attributes to remove" % name)
+                raise invalid_field(
+                    f"add_attributes.{name} is null; use remove_attributes or attributes to remove"
+                )
 
 
 def apply_trio(current: dict | None, body: dict, new_instance_id: Callable[[], str]) -> dict:
@@ -137,7 +150,7 @@ def apply_flat(current: dict, updates: dict, reserved: set[str] = frozenset()) -
     """Merge a flat map into ``current`` in place; ``null`` removes a key."""
     for key, value in updates.items():
         if key in reserved:
-            raise invalid_field("attribute name %r is reserved on this resource" % key)
+            raise invalid_field(f"attribute name {key!r} is reserved on this resource")
         check_attribute_name(key, "attributes")
         if value is None:
             current.pop(key, None)
@@ -147,10 +160,10 @@ def apply_flat(current: dict, updates: dict, reserved: set[str] = frozenset()) -
 
 def check_pixel_selection(value: Any, field: str = "pixel_selection") -> dict:
     if not isinstance(value, dict):
-        raise invalid_field("%s must be an object {percentX, percentY}" % field)
+        raise invalid_field(f"{field} must be an object {{percentX, percentY}}")
     for k in ("percentX", "percentY"):
         if k not in value or not is_number(value[k]):
-            raise invalid_field("%s.%s must be a number" % (field, k))
+            raise invalid_field(f"{field}.{k} must be a number")
     return {"percentX": value["percentX"], "percentY": value["percentY"]}
 
 
