@@ -3,12 +3,7 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsFeature,
     QgsFeatureSink,
-    QgsField,
-    QgsFields,
-    QgsGeometry,
-    QgsPointXY,
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
@@ -16,30 +11,10 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
+from ..qa.export import issue_feature, issue_fields
 from ..qa.rules import QaConfig, run_qa
 from .base import KatapultAlgorithm
-
-ISSUE_FIELDS = ("rule", "severity", "kind", "entity_id", "parent_id", "message")
-
-
-def issue_fields() -> QgsFields:
-    """The fields of a QA issues layer (shared with the QA dock's export)."""
-    fields = QgsFields()
-    for name in ISSUE_FIELDS:
-        fields.append(QgsField(name, QVariant.String))
-    return fields
-
-
-def issue_feature(issue, fields: QgsFields) -> QgsFeature:
-    """One QA finding as a feature (no geometry when the finding has no position)."""
-    feature = QgsFeature(fields)
-    feature.setAttributes([issue.rule, issue.severity, issue.kind, issue.entity_id,
-                           issue.parent_id or "", issue.message])
-    if issue.lon is not None and issue.lat is not None:
-        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(issue.lon, issue.lat)))
-    return feature
 
 
 class QaAlgorithm(KatapultAlgorithm):

@@ -10,9 +10,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from plugin.api.client import KatapultClient
-from plugin.layers.geopackage import JobData, write_job_gpkg
 from plugin.processing.provider import KatapultProvider
+from tests.qgis.jobs_support import download_job
 
 EXPECTED_IDS = {"katapult:listjobs", "katapult:qa"}
 
@@ -47,16 +46,6 @@ def run(alg_id: str, params: dict):
     return results, context
 
 
-def download(sandbox, path) -> str:
-    with KatapultClient(sandbox.base_url, sandbox.api_key) as client:
-        job = JobData(
-            sandbox.job_id, "sample",
-            client.list_nodes(sandbox.job_id), client.list_connections(sandbox.job_id),
-            client.list_photos(sandbox.job_id), server_url=sandbox.base_url,
-        )
-    return write_job_gpkg(job, str(path)).path
-
-
 def test_provider_lists_algorithms(provider):
     ids = {a.id() for a in provider.algorithms()}
     assert EXPECTED_IDS <= ids
@@ -84,7 +73,7 @@ def test_listjobs_without_key_says_how_to_fix(provider, monkeypatch, tmp_path):
 
 
 def test_qa_finds_issues_in_the_working_copy(provider, sandbox, tmp_path):
-    path = download(sandbox, tmp_path / "job.gpkg")
+    path = download_job(sandbox, tmp_path / "job.gpkg")
     results, _ = run("katapult:qa", {"INPUT": path, "OUTPUT": str(tmp_path / "qa.gpkg")})
     baseline = results["COUNT"]
     # Break the working copy: blank a pole's node_type and make two poles collide.
