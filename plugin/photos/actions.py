@@ -24,15 +24,11 @@ class ItemRef:
     item_id: str
     connection_id: str | None = None
 
-    def body(self, value: Any) -> dict:
-        """The associate route's JSON body for this item."""
+    def ids(self) -> dict:
+        """Keyword arguments naming this item for ``KatapultClient.associate_photo``."""
         if self.kind == "node":
-            return {"node_id": self.item_id, "association_value": value}
-        return {
-            "connection_id": self.connection_id,
-            "section_id": self.item_id,
-            "association_value": value,
-        }
+            return {"node_id": self.item_id}
+        return {"connection_id": self.connection_id, "section_id": self.item_id}
 
 
 class PhotoActions:
@@ -48,7 +44,7 @@ class PhotoActions:
 
     def _associate(self, photo_id: str, item: ItemRef, value: Any, cancel=None) -> None:
         self.client.associate_photo(
-            self.job_id, photo_id, item.body(value), lane=self.lane, cancel=cancel
+            self.job_id, photo_id, value, **item.ids(), lane=self.lane, cancel=cancel
         )
         if self.store is not None:
             self.store.apply(photo_id, item.kind, item.item_id, value, item.connection_id)
@@ -93,7 +89,7 @@ class PhotoActions:
         if self.store is not None:
             if demoted:
                 server_item = self.fetch_item(item, cancel)
-            self.store.replace_item(item.kind, item.item_id, server_item, item.connection_id)
+            self.store.replace_photos_map(item.kind, item.item_id, server_item, item.connection_id)
         return demoted
 
     def move(self, photo_id: str, source: ItemRef, target: ItemRef, cancel=None) -> None:
@@ -104,7 +100,9 @@ class PhotoActions:
         """
         was_main = False
         if self.store is not None:
-            current = (self.store.item(source.kind, source.item_id) or {}).get("photos") or {}
+            current = (
+                self.store.item(source.kind, source.item_id, source.connection_id) or {}
+            ).get("photos") or {}
             was_main = association_of(current.get(photo_id)) == "main"
         if was_main:
             self.set_main(photo_id, target, cancel)

@@ -1,10 +1,10 @@
 """The job's photos and items as last seen from the server (``kp_base`` in the GeoPackage).
 
 Thin layer over :class:`plugin.sync.journal.Journal`: photo records are the
-``photo`` rows, items the ``node`` / ``section`` rows (sections carry their
-connection as ``parent_id``). After an association call succeeds, the item's
-``photos`` map and the record's ``associated_locations`` are updated here so
-the dock shows the new state before the next pull.
+``photo`` rows, items the ``node`` / ``section`` rows (a section is keyed by
+its connection too: ``midpoint_section`` repeats). After an association call
+succeeds, the item's ``photos`` map and the record's ``associated_locations``
+are updated here so the dock shows the new state before the next pull.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ from .index import PhotoEntry, photos_of, picker_rows, with_association
 from .matching import Candidate, buckets_from_attributes
 
 
+def location_key(kind: str, item_id: str, connection_id: str | None = None) -> str:
+    """The key of ``associated_locations`` for an item (``conn/section`` for sections)."""
+    return f"{connection_id}/{item_id}" if kind == "section" and connection_id else item_id
+
+
 class PhotoStore:
     """Read and update photo associations of one job GeoPackage."""
 
@@ -25,39 +30,31 @@ class PhotoStore:
 
     # -- reading -----------------------------------------------------------
     def records(self) -> dict[str, dict]:
+        """``{photo_id: record}`` of the job."""
         return self.journal.base_all("photo")
 
-    def item(self, kind: str, item_id: str) -> dict | None:
-        return self.journal.base(kind, item_id)
+    def item(self, kind: str, item_id: str, connection_id: str | None = None) -> dict | None:
+        """A node, or a section of ``connection_id``."""
+        return self.journal.base(kind, item_id, connection_id if kind == "section" else None)
 
-    def connection_of(self, section_id: str) -> str | None:
-        row = (
-            self.journal._con()
-            .execute(
-                "SELECT parent_id FROM kp_base WHERE kind='section' AND entity_id=?", (section_id,)
-            )
-            .fetchone()
-        )
-        return None if row is None else row[0]
-
-    def photos_for(self, kind: str, item_id: str) -> list[PhotoEntry]:
+    def photos_for(
+        self, kind: str, item_id: str, connection_id: str | None = None
+    ) -> list[PhotoEntry]:
         """The item's photos with their records (main first)."""
-        return photos_of(self.item(kind, item_id), self.records())
+        return photos_of(self.item(kind, item_id, connection_id), self.records())
 
     def items(self) -> list[dict]:
         return list(self.journal.base_all("node").values()) + list(
             self.journal.base_all("section").values()
         )
 
-    def picker(self, exclude_item: tuple[str, str] | None = None) -> list[tuple[dict, bool]]:
-        """Job photos for the picker, unassociated first (the current item's own photos left out)."""
-        exclude = []
-        if exclude_item is not None:
-            exclude = [e.photo_id for e in self.photos_for(*exclude_item)]
-        return picker_rows(self.records(), self.items(), exclude)
+    def picker(self, exclude: tuple | None = None) -> list[tuple[dict, bool]]:
+        """Job photos for the picker, unassociated first; ``exclude`` = ``(kind, id, conn)`` item."""
+        skip = [e.photo_id for e in self.photos_for(*exclude)] if exclude else []
+        return picker_rows(self.records(), self.items(), skip)
 
     def node_candidates(self, label_attribute: str = "scid") -> list[Candidate]:
-        """Nodes with a position, for matching photos (label = SCID when present)."""
+        """Nodes with a position, for matching photos (label = SCID or node type)."""
         out = []
         for node_id, node in self.journal.base_all("node").items():
             try:
@@ -65,28 +62,32 @@ class PhotoStore:
             except (TypeError, ValueError):
                 continue
             attributes = node.get("attributes") or {}
-            label = _first_value(attributes.get(label_attribute)) or _first_value(
-                attributes.get("node_type")
-            )
-            text = f"{label} · {node_id[-6:]}" if label else node_id
             out.append(
                 Candidate(
-                    node_id, lon, lat, "node", text, None, buckets_from_attributes(attributes)
+                    node_id,
+                    lon,
+                    lat,
+                    "node",
+                    self._label(node_id, attributes, label_attribute),
+                    None,
+                    buckets_from_attributes(attributes),
                 )
             )
         return out
 
-    def item_label(self, kind: str, item_id: str) -> str:
-        item = self.item(kind, item_id) or {}
-        attributes = item.get("attributes") or item.get("multi_attributes") or {}
-        label = _first_value(attributes.get("scid")) or _first_value(attributes.get("node_type"))
-        if kind == "section":
-            return (
-                f"midspan · {item_id[-6:]}"
-                if item_id != "midpoint_section"
-                else f"midspan · {(self.connection_of(item_id) or '')[-6:]}"
-            )
+    @staticmethod
+    def _label(item_id: str, attributes: dict, label_attribute: str = "scid") -> str:
+        label = _first_value(attributes.get(label_attribute)) or _first_value(
+            attributes.get("node_type")
+        )
         return f"{label} · {item_id[-6:]}" if label else item_id
+
+    def item_label(self, kind: str, item_id: str, connection_id: str | None = None) -> str:
+        """A short human name: ``"004 · dc2dc"``, ``"midspan · 3SdtSM"``."""
+        if kind == "section":
+            return f"midspan · {(connection_id or item_id)[-6:]}"
+        item = self.item(kind, item_id) or {}
+        return self._label(item_id, item.get("attributes") or {})
 
     # -- updating after a successful call ----------------------------------
     def apply(
@@ -94,21 +95,14 @@ class PhotoStore:
     ) -> None:
         """Record that the server now has ``photo_id`` on the item as ``value`` (None = removed)."""
         rows = []
-        item = self.item(kind, item_id)
+        parent = connection_id if kind == "section" else None
+        item = self.item(kind, item_id, parent)
         if item is not None:
-            parent = connection_id or (self.connection_of(item_id) if kind == "section" else None)
             rows.append((kind, item_id, parent, with_association(item, photo_id, value)))
         record = self.records().get(photo_id)
         if record is not None:
-            key = (
-                item_id
-                if kind == "node"
-                else f"{connection_id}/{item_id}"
-                if connection_id
-                else item_id
-            )
+            key = location_key(kind, item_id, parent)
             locations = dict(record.get("associated_locations") or {})
-            locations.pop(item_id, None)
             locations.pop(key, None)
             if value is not None:
                 locations[key] = kind
@@ -116,11 +110,12 @@ class PhotoStore:
         if rows:
             self.journal.set_base(rows)
 
-    def replace_item(
+    def replace_photos_map(
         self, kind: str, item_id: str, server_item: dict, connection_id: str | None = None
     ) -> None:
-        """Store the item's ``photos`` map exactly as the server returned it (other base fields untouched)."""
-        item = self.item(kind, item_id)
+        """Store the item's ``photos`` map exactly as the server returned it (other fields untouched)."""
+        parent = connection_id if kind == "section" else None
+        item = self.item(kind, item_id, parent)
         if item is None:
             return
         new = dict(item)
@@ -128,10 +123,10 @@ class PhotoStore:
             new["photos"] = server_item["photos"]
         else:
             new.pop("photos", None)
-        parent = connection_id or (self.connection_of(item_id) if kind == "section" else None)
         self.journal.set_base([(kind, item_id, parent, new)])
 
     def put_records(self, records: list[dict]) -> None:
+        """Store photo records (e.g. after a listing)."""
         self.journal.set_base(
             [("photo", r["id"], None, r) for r in records if isinstance(r, dict) and r.get("id")]
         )

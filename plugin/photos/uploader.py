@@ -354,7 +354,9 @@ class PhotoUploader:
         t = _target_from_op(op)
         updates = []
         if t.kind in ("node", "section"):
-            base = self.journal.base(t.kind, t.item_id)
+            base = self.journal.base(
+                t.kind, t.item_id, t.connection_id if t.kind == "section" else None
+            )
             if base is not None:
                 photos = dict(base.get("photos") or {})
                 if t.association == "main":
