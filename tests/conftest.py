@@ -29,3 +29,4 @@ def load_plugin_package():
     spec.loader.exec_module(module)
     return module
 from tests.sandbox_fixtures import sandbox, sandbox_factory  # noqa: F401,E402
+from tests.qgis.katapult_support import qgis_auth  # noqa: F401,E402 (auth DB unlocked for tests)

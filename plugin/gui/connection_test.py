@@ -12,9 +12,14 @@ translate = QCoreApplication.translate
 
 
 def _default_client(base_url: str, api_key: str):
+    """A client with QGIS's proxy/CA settings that answers fast (no retries)."""
     from ..api.client import KatapultClient
+    from ..connection import qgis_session_hook
 
-    return KatapultClient(base_url, api_key, timeout=(5.0, 20.0))
+    return KatapultClient(
+        base_url, api_key, timeout=(5.0, 20.0), configure_session=qgis_session_hook,
+        max_retries=0, max_token_retries=0
+    )
 
 
 def check_connection(client) -> dict:

@@ -1,4 +1,5 @@
-"""classFactory -> initGui -> unload, twice: every action, menu entry, toolbar and dock goes away."""
+"""classFactory -> initGui -> unload, twice: every action, menu entry, toolbar and dock
+goes away."""
 from __future__ import annotations
 
 import pytest
@@ -23,10 +24,14 @@ def main_module(package):
 
 def katapult_objects(iface: RecordingIface) -> dict[str, list]:
     window = iface.window
+
+    def named(cls, test):
+        return [obj for obj in window.findChildren(cls) if test(obj.objectName())]
+
     return {
-        "toolbars": [t for t in window.findChildren(QToolBar) if t.objectName() == "KatapultToolbar"],
-        "actions": [a for a in window.findChildren(QAction) if a.objectName().startswith("katapult_")],
-        "docks": [d for d in window.findChildren(QDockWidget) if d.objectName().startswith("Katapult")],
+        "toolbars": named(QToolBar, lambda n: n == "KatapultToolbar"),
+        "actions": named(QAction, lambda n: n.startswith("katapult_")),
+        "docks": named(QDockWidget, lambda n: n.startswith("Katapult")),
         "menu": [iface.plugin_menu("&Katapult")] if iface.plugin_menu("&Katapult") else [],
         "web menu": [iface.web_menu()] if iface.web_menu() else [],
     }

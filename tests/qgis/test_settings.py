@@ -1,4 +1,5 @@
-"""Settings: URL/key validation, auth-database storage, credentials(), nothing secret in QgsSettings."""
+"""Settings: URL/key validation, auth-database storage, credentials(), nothing secret in
+QgsSettings."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,11 +16,10 @@ from plugin.settings import (
     validate_api_key,
     validate_base_url,
 )
-from tests.qgis.katapult_support import qgis_auth  # noqa: F401 (fixture)
 
 
 @pytest.fixture
-def clean_settings(qgis_app, qgis_auth, monkeypatch):  # noqa: F811
+def clean_settings(qgis_app, qgis_auth, monkeypatch):
     """An empty ``katapult/`` group and no KATAPULT_* variables; auth configs removed after."""
     monkeypatch.delenv("KATAPULT_API_KEY", raising=False)
     monkeypatch.delenv("KATAPULT_BASE_URL", raising=False)
@@ -106,7 +106,7 @@ def test_secret_looking_names_are_refused(clean_settings):
         clean_settings.set_value("proxy_password", "x")
 
 
-def test_save_credentials_keeps_key_only_in_auth_db(clean_settings, qgis_auth):  # noqa: F811
+def test_save_credentials_keeps_key_only_in_auth_db(clean_settings, qgis_auth):
     key = "kq-test-key-5c1e0e4d2a"
     config_id = clean_settings.save_credentials("https://katapult.example.com/api/v3/", key)
     assert config_id in qgis_auth.configIds()
@@ -117,11 +117,12 @@ def test_save_credentials_keeps_key_only_in_auth_db(clean_settings, qgis_auth): 
     assert key.encode() not in Path(qgis_auth.authenticationDatabasePath()).read_bytes()
 
     # saving again updates the same config rather than piling up new ones
-    assert clean_settings.save_credentials("https://katapult.example.com/api/v3", key + "2") == config_id
+    again = clean_settings.save_credentials("https://katapult.example.com/api/v3", key + "2")
+    assert again == config_id
     assert auth.load_api_key(config_id) == key + "2"
 
 
-def test_refused_values_save_nothing(clean_settings, qgis_auth):  # noqa: F811
+def test_refused_values_save_nothing(clean_settings, qgis_auth):
     before = set(qgis_auth.configIds())
     for url, key in [
         ("http://katapult.example.com/api/v3", "goodkey123"),
@@ -154,7 +155,7 @@ def test_auth_config_wins_over_environment(clean_settings, monkeypatch):
     assert clean_settings.credentials()[1] == "stored-key-456"
 
 
-def test_deleted_auth_config_is_a_clear_error(clean_settings, qgis_auth):  # noqa: F811
+def test_deleted_auth_config_is_a_clear_error(clean_settings, qgis_auth):
     config_id = clean_settings.save_credentials("https://katapultpro.com/api/v3", "stored-key-456")
     qgis_auth.removeAuthenticationConfig(config_id)
     with pytest.raises(auth.AuthStoreError) as info:
@@ -162,7 +163,7 @@ def test_deleted_auth_config_is_a_clear_error(clean_settings, qgis_auth):  # noq
     assert config_id in str(info.value) and "Settings" in str(info.value)
 
 
-def test_auth_config_is_a_basic_config_named_after_the_host(clean_settings, qgis_auth):  # noqa: F811
+def test_auth_config_is_a_basic_config_named_after_the_host(clean_settings, qgis_auth):
     from qgis.core import QgsAuthMethodConfig
 
     config_id = clean_settings.save_credentials("https://katapultpro.com/api/v3", "stored-key-456")

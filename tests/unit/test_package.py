@@ -54,7 +54,8 @@ def test_zip_metadata_and_import(tmp_path):
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "import katapult_qgis, pathlib;"
-        "assert pathlib.Path(katapult_qgis.__file__).parent == pathlib.Path(sys.argv[1], 'katapult_qgis');"
+        "here = pathlib.Path(katapult_qgis.__file__).parent;"
+        "assert here == pathlib.Path(sys.argv[1], 'katapult_qgis'), here;"
         "plugin = katapult_qgis.classFactory(None);"
         "print(type(plugin).__module__, type(plugin).__name__)"
     )
