@@ -43,7 +43,7 @@ class RateLimiter:
         """Record the arrival; False when it comes too soon after the last accepted call."""
         with self.lock:
             last = self.last_call.get(key)
-            if last is not None and arrival - last < self.general_interval_s:
+            if last is not None and arrival - last < self.general_interval_s - 1e-9:
                 self.counts["429_general"] += 1
                 return False
             self.last_call[key] = arrival

@@ -353,6 +353,7 @@ class SandboxServer:
             if faulty:
                 latency = self.faults.get("latency_ms", 0)
                 if latency:
+                    self.faults.count("latency_ms")
                     time.sleep(latency / 1000.0)
                 if self.faults.take_storm() or self.faults.roll("rate_429"):
                     self.limiter.counts["429_general"] += 1
