@@ -143,7 +143,11 @@ def _apply_attribute_body(attrs: dict, body: dict) -> dict:
 
 
 class Executor:
-    """Sends journal operations in order at the governor's pace (lane ``bulk``)."""
+    """Sends node/connection/section operations in order at the governor's pace (lane ``bulk``).
+
+    Photo uploads (kind ``photo``, not idempotent) are left to
+    :mod:`plugin.photos.uploader`, which reconciles them by content.
+    """
 
     def __init__(self, journal: jr.Journal, client: Any, job_id: str, *, max_transient: int = 12,
                  backoff_s: float = 0.2, max_backoff_s: float = 10.0, sleep: Optional[Callable] = None) -> None:
@@ -182,14 +186,6 @@ class Executor:
                 res.held += 1
                 self._progress(on_progress, op, "held")
                 continue
-            if op.state == jr.SENT and op.content_sha256 and op.attempts > 0:
-                # A non-idempotent upload whose outcome is unknown: a blind resend could
-                # duplicate the photo, so ask the user instead of guessing.
-                self.journal.mark_failed(op.op_id, "The upload may or may not have reached Katapult; "
-                                         "check the photos of this item, then retry or discard.")
-                res.failed += 1
-                self._progress(on_progress, op, "failed")
-                continue
             outcome = self._send(op, cancel, res)
             self._progress(on_progress, op, outcome)
             if outcome in (AUTH, CANCELLED, OFFLINE):
@@ -205,18 +201,12 @@ class Executor:
     def _send(self, op: jr.Operation, cancel: Any, res: RunResult) -> str:
         """Send one operation until it is done/failed, or the drain must stop."""
         transient = 0
-        content = self.journal.content(op.op_id) if op.content_sha256 else None
-        idempotent = content is None
         while True:
             self.journal.mark_sent(op.op_id)
             res.calls += 1
             try:
-                data = self.client.request(
-                    op.method, op.path, params=op.params or None,
-                    json=op.body if content is None else None,
-                    data=content, content_type=op.content_type if content is not None else None,
-                    cost=WRITE_COST, idempotent=idempotent, lane="bulk", cancel=cancel,
-                )
+                data = self.client.request(op.method, op.path, params=op.params or None, json=op.body,
+                                           cost=WRITE_COST, idempotent=True, lane="bulk", cancel=cancel)
             except Exception as exc:  # noqa: BLE001 - classified below, never swallowed
                 decision = self._classify(op, exc)
                 if decision == "done":
@@ -246,11 +236,6 @@ class Executor:
                 transient += 1
                 res.retries += 1
                 self.journal.note_error(op.op_id, _server_message(exc))
-                if not idempotent:
-                    self.journal.mark_failed(op.op_id, "The upload may or may not have reached Katapult ("
-                                             + _server_message(exc) + "); check the photos, then retry.")
-                    res.failed += 1
-                    return "failed"
                 if transient >= self.max_transient:
                     res.message = _server_message(exc)
                     return OFFLINE

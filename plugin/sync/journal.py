@@ -34,6 +34,8 @@ FAILED = "failed"
 HELD = "held"
 STATES = (PENDING, SENT, DONE, FAILED, HELD)
 OPEN_STATES = (PENDING, SENT, FAILED, HELD)
+#: kinds whose unsent operations a new push plan replaces (appended ones, e.g. photo uploads, stay)
+PLANNED_KINDS = ("node", "connection", "section")
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -228,7 +230,8 @@ class Journal:
     def plan(self, ops: Iterable[PlannedOp]) -> PlanResult:
         """Write a fresh plan in ONE transaction.
 
-        Every not-yet-sent operation (pending, held, failed) is replaced: the
+        Every not-yet-sent node/connection/section operation (pending, held,
+        failed) is replaced: the
         planner diffs the working copy against base, and base only moves when
         the server acknowledges, so a new plan already contains everything an
         older unsent one wanted.  Operations in state ``sent`` may have reached
@@ -238,7 +241,8 @@ class Journal:
         ops = list(ops)
         now = _now()
         with self._tx() as con:
-            cur = con.execute("DELETE FROM kp_journal WHERE state IN (?,?,?)", (PENDING, HELD, FAILED))
+            cur = con.execute("DELETE FROM kp_journal WHERE state IN (?,?,?) AND kind IN (?,?,?)",
+                              (PENDING, HELD, FAILED) + PLANNED_KINDS)
             replaced = cur.rowcount
             in_flight = {}
             for row in con.execute("SELECT op_id, kind, entity_id, parent_id FROM kp_journal WHERE state=?"
@@ -331,18 +335,21 @@ class Journal:
             ).fetchall()
         return [self._op(r) for r in rows]
 
-    def next_runnable(self) -> Optional[Operation]:
-        """The first sent-or-pending operation in order (sent ones first: they resume)."""
-        row = self._con().execute(
-            f"SELECT {self._COLS} FROM kp_journal WHERE state IN (?,?) ORDER BY (state<>?), seq LIMIT 1",
-            (SENT, PENDING, SENT),
-        ).fetchone()
+    def next_runnable(self, kinds: Optional[Iterable[str]] = PLANNED_KINDS) -> Optional[Operation]:
+        """The first sent-or-pending operation of ``kinds`` in order (sent ones first: they resume)."""
+        sql = f"SELECT {self._COLS} FROM kp_journal WHERE state IN (?,?)"
+        args: list = [SENT, PENDING]
+        if kinds is not None:
+            kinds = list(kinds)
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            args += kinds
+        row = self._con().execute(sql + " ORDER BY (state<>?), seq LIMIT 1", args + [SENT]).fetchone()
         return None if row is None else self._op(row)
 
-    def iter_runnable(self) -> Iterator[Operation]:
+    def iter_runnable(self, kinds: Optional[Iterable[str]] = PLANNED_KINDS) -> Iterator[Operation]:
         """Yield runnable operations one at a time, re-reading the table each time."""
         while True:
-            op = self.next_runnable()
+            op = self.next_runnable(kinds)
             if op is None:
                 return
             yield op
