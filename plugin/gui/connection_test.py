@@ -65,6 +65,7 @@ class ConnectionTestTask(QgsTask):
         self.error: BaseException | None = None
 
     def run(self) -> bool:  # worker thread
+        client = None
         try:
             client = self._factory(self.base_url, self._api_key)
             self.who = check_connection(client)
@@ -72,6 +73,10 @@ class ConnectionTestTask(QgsTask):
         except Exception as exc:  # reported to the GUI thread in finished()
             self.error = exc
             return False
+        finally:
+            close = getattr(client, "close", None)
+            if close is not None:
+                close()
 
     def finished(self, result: bool) -> None:  # GUI thread
         if self.error is None and not result:
