@@ -266,15 +266,6 @@ def same_field_value(a: Any, b: Any, kind: str | None) -> bool:
 # ---------------------------------------------------------------- write-back
 
 
-def _parse_bool(text: str) -> bool | None:
-    low = text.strip().lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    return None
-
-
 def coerce_like(base_value: Any, new: Any) -> Any:
     """``new`` in the JSON type of ``base_value`` when it parses as that type, else as is."""
     if base_value is None or new is None:
@@ -285,8 +276,8 @@ def coerce_like(base_value: Any, new: Any) -> Any:
         if _is_number(new) and new in (0, 1):
             return bool(new)
         if isinstance(new, str):
-            parsed = _parse_bool(new)
-            return new if parsed is None else parsed
+            low = new.strip().lower()  # JSON booleans only: "0"/"no" stay text
+            return True if low == "true" else False if low == "false" else new
         return new
     if isinstance(base_value, int):
         if isinstance(new, bool):
@@ -441,17 +432,21 @@ def _plan_multi(name: str, base: Dict[str, Any], new_value: Any, new_id: Callabl
             # order (display sorts by instance id): replace every instance instead;
             # new push ids are time ordered, so they sort in typed order.
             patch = {k: None for k in keys}
-            example = base[keys[0]]
             for part in parts:
                 if part != "":
-                    patch[new_id()] = _new_part_value(name, example, part)
+                    patch[new_id()] = _new_part_value(name, base, part)
     if not patch:
         return None
     return {"attributes": {name: patch}}
 
 
-def _new_part_value(name: str, example: Any, part: str) -> Any:
-    """Value for a new instance typed as ``part`` next to instances like ``example``."""
+def _new_part_value(name: str, base: Mapping[str, Any], part: str) -> Any:
+    """Value for a new instance typed as ``part`` next to the ``base`` instances: objects
+    when they all are objects, their scalar type when they all share one, else text."""
+    types = {type(v) for v in base.values()}
+    example = next(iter(base.values()))
+    if len(types) != 1 and not all(isinstance(v, Mapping) for v in base.values()):
+        return part
     if isinstance(example, (Mapping, list)):
         if is_pole_tag(example) and not part.strip().startswith("{"):
             return {"tagtext": part}
@@ -465,7 +460,6 @@ def _match_parts(name, base, keys, old_texts, parts, new_id) -> Dict[str, Any] |
     unused = list(range(len(keys)))
     result: List[tuple] = []  # (key, text) in typed order
     patch: Dict[str, Any] = {}
-    example = base[keys[0]]
     for part in parts:
         match = next((i for i in unused if old_texts[i] == part), None)
         if match is not None:
@@ -473,7 +467,7 @@ def _match_parts(name, base, keys, old_texts, parts, new_id) -> Dict[str, Any] |
             result.append((keys[match], part))
         elif part != "":
             key = new_id()
-            value = _new_part_value(name, example, part)
+            value = _new_part_value(name, base, part)
             patch[key] = value
             result.append((key, value_text(value)))
     for i in unused:
