@@ -192,7 +192,8 @@ class UndoLinker(QObject):
                     continue
                 stack = state.layer.undoStack()
                 if undo:
-                    ok = stack.index() > 0 and _address(stack.command(stack.index() - 1)) == member[1]
+                    ok = (stack.index() > 0
+                          and _address(stack.command(stack.index() - 1)) == member[1])
                     if ok:
                         stack.undo()
                 else:

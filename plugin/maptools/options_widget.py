@@ -1,0 +1,207 @@
+"""Toolbar widget of the pole line tool: pole type, default attributes, span type, spacing."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from .. import geo
+from .writer import parse_attributes
+
+#: Katapult's default node_type pick-list (used until a job's model provides one)
+DEFAULT_NODE_TYPES = (
+    "pole", "building attachment", "bridge attachment", "crossover", "reference", "pushbrace",
+    "doublewood pole", "midspan takeoff", "existing anchor", "new anchor", "house",
+    "slack loop", "splice", "map note", "break point", "handhole", "manhole", "obstacle",
+)
+DEFAULT_CONNECTION_TYPES = ("aerial cable", "reference", "underground cable")
+UNITS_KEY = "katapult/units"
+PREFIX = "katapult/pole_line/"
+DEFAULT_SPACING_M = 150 * geo.FOOT_M
+DEFAULT_MAX_SPAN_M = 300 * geo.FOOT_M
+
+
+def tr(text: str) -> str:
+    """Translate in the ``PoleLine`` context."""
+    return QCoreApplication.translate("PoleLine", text)
+
+
+def current_units(settings: Optional[QgsSettings] = None) -> str:
+    """``"ft"`` (default) or ``"m"`` from the ``katapult/units`` setting."""
+    settings = settings or QgsSettings()
+    return geo.normalise_units(str(settings.value(UNITS_KEY, "ft") or "ft"))
+
+
+class PoleLineOptions(QWidget):
+    """Choices for new poles and spans; remembered in QgsSettings under ``katapult/pole_line/``."""
+
+    changed = pyqtSignal()
+
+    def __init__(self, parent: Optional[QWidget] = None,
+                 settings: Optional[QgsSettings] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("KatapultPoleLineOptions")
+        self._settings = settings or QgsSettings()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 0, 2, 0)
+
+        self.node_type_combo = QComboBox(self)
+        self.node_type_combo.setEditable(True)
+        self.node_type_combo.setToolTip(tr("node_type of new poles"))
+        self.set_node_types(DEFAULT_NODE_TYPES)
+        self.node_type_combo.setCurrentText(str(self._value("node_type", "pole")))
+
+        self.attributes_edit = QLineEdit(self)
+        self.attributes_edit.setPlaceholderText(tr("pole_height=45; proposed=true"))
+        self.attributes_edit.setToolTip(tr("Default attributes of new poles: name=value, "
+                                           "separated by ';'"))
+        self.attributes_edit.setText(str(self._value("attributes", "")))
+
+        self.connection_type_combo = QComboBox(self)
+        self.connection_type_combo.setEditable(True)
+        self.connection_type_combo.setToolTip(tr("connection_type of new spans"))
+        self.set_connection_types(DEFAULT_CONNECTION_TYPES)
+        self.connection_type_combo.setCurrentText(str(self._value("connection_type",
+                                                                  "aerial cable")))
+
+        self.auto_check = QCheckBox(tr("Auto-spacing"), self)
+        self.auto_check.setToolTip(tr("Click a route; poles are proposed along it"))
+        self.auto_check.setChecked(str(self._value("auto", "false")).lower() == "true")
+        self.spacing_spin = self._spin(tr("Pole spacing along the route"))
+        self.max_span_spin = self._spin(tr("Longest allowed span: longer spans are flagged"))
+        self.units_label = QLabel(self)
+
+        layout.addWidget(QLabel(tr("Pole:"), self))
+        layout.addWidget(self.node_type_combo)
+        layout.addWidget(self.attributes_edit)
+        layout.addWidget(QLabel(tr("Span:"), self))
+        layout.addWidget(self.connection_type_combo)
+        layout.addWidget(self.auto_check)
+        layout.addWidget(QLabel(tr("every"), self))
+        layout.addWidget(self.spacing_spin)
+        layout.addWidget(QLabel(tr("max"), self))
+        layout.addWidget(self.max_span_spin)
+        layout.addWidget(self.units_label)
+        self.refresh_units()
+
+        self.node_type_combo.currentTextChanged.connect(self._save)
+        self.connection_type_combo.currentTextChanged.connect(self._save)
+        self.attributes_edit.editingFinished.connect(self._save)
+        self.auto_check.toggled.connect(self._save)
+        self.spacing_spin.valueChanged.connect(self._save)
+        self.max_span_spin.valueChanged.connect(self._save)
+
+    def _spin(self, tip: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox(self)
+        spin.setDecimals(1)
+        spin.setRange(1.0, 100000.0)
+        spin.setToolTip(tip)
+        return spin
+
+    def _value(self, name: str, default):
+        return self._settings.value(PREFIX + name, default)
+
+    def _save(self, *_args) -> None:
+        if getattr(self, "_loading", False):
+            return
+        s = self._settings
+        s.setValue(PREFIX + "node_type", self.node_type())
+        s.setValue(PREFIX + "connection_type", self.connection_type())
+        s.setValue(PREFIX + "attributes", self.attributes_edit.text())
+        s.setValue(PREFIX + "auto", "true" if self.auto_spacing() else "false")
+        s.setValue(PREFIX + "spacing_m", self.spacing_m())
+        s.setValue(PREFIX + "max_span_m", self.max_span_m())
+        self.changed.emit()
+
+    # -- units ---------------------------------------------------------------
+    def units(self) -> str:
+        """Display units from the ``katapult/units`` setting."""
+        return current_units(self._settings)
+
+    def refresh_units(self) -> None:
+        """Re-read the units setting and show spacing / max span in them."""
+        self._loading = True
+        try:
+            units = self.units()
+            self.units_label.setText(units)
+            spacing = float(self._value("spacing_m", DEFAULT_SPACING_M))
+            max_span = float(self._value("max_span_m", DEFAULT_MAX_SPAN_M))
+            self.spacing_spin.setValue(geo.metres_to_units(spacing, units))
+            self.max_span_spin.setValue(geo.metres_to_units(max_span, units))
+        finally:
+            self._loading = False
+
+    # -- pick-lists --------------------------------------------------------------
+    def set_node_types(self, values: Sequence[str]) -> None:
+        """Replace the node_type pick-list (e.g. from the job's model)."""
+        current = self.node_type_combo.currentText()
+        self.node_type_combo.clear()
+        self.node_type_combo.addItems([str(v) for v in values])
+        if current:
+            self.node_type_combo.setCurrentText(current)
+
+    def set_connection_types(self, values: Sequence[str]) -> None:
+        """Replace the connection_type pick-list."""
+        current = self.connection_type_combo.currentText()
+        self.connection_type_combo.clear()
+        self.connection_type_combo.addItems([str(v) for v in values])
+        if current:
+            self.connection_type_combo.setCurrentText(current)
+
+    # -- values ------------------------------------------------------------------
+    def node_type(self) -> str:
+        return self.node_type_combo.currentText().strip()
+
+    def connection_type(self) -> str:
+        return self.connection_type_combo.currentText().strip()
+
+    def node_values(self) -> Dict[str, str]:
+        """Field values for new poles; raises ``PoleLineError`` on a malformed entry."""
+        values = parse_attributes(self.attributes_edit.text())
+        if self.node_type():
+            values.setdefault("node_type", self.node_type())
+        return values
+
+    def connection_values(self) -> Dict[str, str]:
+        """Field values for new spans."""
+        return {"connection_type": self.connection_type()} if self.connection_type() else {}
+
+    def auto_spacing(self) -> bool:
+        return self.auto_check.isChecked()
+
+    def spacing_m(self) -> float:
+        return geo.units_to_metres(self.spacing_spin.value(), self.units())
+
+    def max_span_m(self) -> float:
+        return geo.units_to_metres(self.max_span_spin.value(), self.units())
+
+    def configure(self, *, node_type: Optional[str] = None, attributes: Optional[str] = None,
+                  connection_type: Optional[str] = None, auto: Optional[bool] = None,
+                  spacing: Optional[float] = None, max_span: Optional[float] = None) -> None:
+        """Set several choices at once (lengths in the display units)."""
+        if node_type is not None:
+            self.node_type_combo.setCurrentText(node_type)
+        if attributes is not None:
+            self.attributes_edit.setText(attributes)
+            self._save()
+        if connection_type is not None:
+            self.connection_type_combo.setCurrentText(connection_type)
+        if auto is not None:
+            self.auto_check.setChecked(auto)
+        if spacing is not None:
+            self.spacing_spin.setValue(spacing)
+        if max_span is not None:
+            self.max_span_spin.setValue(max_span)
+
+    def node_type_items(self) -> List[str]:
+        return [self.node_type_combo.itemText(i) for i in range(self.node_type_combo.count())]
