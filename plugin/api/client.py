@@ -655,10 +655,12 @@ class KatapultClient:
     def update_photo_element(self, job_id: str, photo_id: str, element_id: str, body: dict,
                              only_if_exists: bool = False, *, lane: str = "interactive",
                              cancel: CancelToken | None = None):
-        """``POST .../photo_elements/{element_id}``: upsert."""
-        return self._post(self._element_path(job_id, photo_id, element_id),
-                          _body(body, f"photo element {element_id}"),
-                          _only_if_exists(only_if_exists), lane=lane, cancel=cancel)
+        """``POST .../photo_elements/{element_id}``: update; a missing element is created
+        under a new server-chosen id (returned), so only ``only_if_exists=True`` is retried."""
+        return self.request("POST", self._element_path(job_id, photo_id, element_id),
+                            params=_only_if_exists(only_if_exists),
+                            json=_body(body, f"photo element {element_id}"),
+                            idempotent=bool(only_if_exists), lane=lane, cancel=cancel)
 
     def delete_photo_element(self, job_id: str, photo_id: str, element_id: str, *,
                              lane: str = "interactive", cancel: CancelToken | None = None):

@@ -83,8 +83,10 @@ METHODS: tuple[MethodSpec, ...] = (
     _s("createPhotoElement", "create_photo_element", "POST", P + "/photo_elements", 10, False),
     _s("getPhotoElement", "get_photo_element", "GET", P + "/photo_elements/{element_id}", 1,
        True),
+    # Not an id-keeping upsert: a missing element is created under a NEW random id (v3
+    # reference), so only the update-only form (onlyIfExists=true) is safe to repeat.
     _s("updatePhotoElement", "update_photo_element", "POST",
-       P + "/photo_elements/{element_id}", 10, True),
+       P + "/photo_elements/{element_id}", 10, False),
     _s("deletePhotoElement", "delete_photo_element", "DELETE",
        P + "/photo_elements/{element_id}", 10, True),
     _s("listCalibrationAnchors", "list_calibration_anchors", "GET",
