@@ -130,13 +130,13 @@ def add_job_layers(path: str, project: Optional[QgsProject] = None, canvas=None,
         if not layer.isValid():
             raise GpkgError(tr("Layer {table} in {path} cannot be opened; download the job again.").format(
                 table=table, path=path))
-        layer.setCustomProperty(PROP_KIND, kind)
-        layer.setCustomProperty(PROP_JOB, job_id)
-        layer.setCustomProperty(PROP_GPKG, path)
         if kind == "photo":
             apply_forms(layer)
         else:
-            apply_style(layer, kind, pick_lists)
+            apply_style(layer, kind, pick_lists)  # before the properties: a .qml replaces them
+        layer.setCustomProperty(PROP_KIND, kind)
+        layer.setCustomProperty(PROP_JOB, job_id)
+        layer.setCustomProperty(PROP_GPKG, path)
         layers[kind] = layer
     remove_job_layers(job_id, project)
     root = project.layerTreeRoot()

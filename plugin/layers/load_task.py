@@ -1,0 +1,132 @@
+"""Network work off the GUI thread: a QgsTask around ``fn(client, cancel, task)``, and the job download.
+
+The HTTP part (:func:`fetch_job`) and the layer-building part
+(:func:`plugin.layers.geopackage.write_job_gpkg`) are separate functions so the
+single background worker (``plugin/worker.py``) can run them too. Tasks show in
+QGIS's task manager and can be cancelled there (the cancel token stops waits
+and retries of the client; building the file checks it between steps).
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Optional
+
+from qgis.core import QgsApplication, QgsTask
+from qgis.PyQt.QtCore import pyqtSignal
+
+from .. import qgis_log
+from ..api.pacing import CancelToken
+from .geopackage import JobData, LoadReport, now_iso, write_job_gpkg
+
+ClientFactory = Callable[[], Any]
+TaskFn = Callable[[Any, CancelToken, "ClientTask"], Any]
+
+
+class SharedClient:
+    """Builds the client once (lazily, from any thread) and hands the same one to every task,
+    so every call goes through one governor."""
+
+    def __init__(self, factory: ClientFactory) -> None:
+        self._factory = factory
+        self._client = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        """The client (created on first use)."""
+        with self._lock:
+            if self._client is None:
+                self._client = self._factory()
+            return self._client
+
+    def reset(self) -> None:
+        """Forget the client (e.g. after the key or server changed)."""
+        with self._lock:
+            self._client = None
+
+
+class ClientTask(QgsTask):
+    """Run ``fn(client, cancel_token, task)`` in QGIS's task manager; signals back on the main thread."""
+
+    succeeded = pyqtSignal(object)
+    failed = pyqtSignal(object)  # the exception
+
+    def __init__(self, description: str, fn: TaskFn, client: SharedClient,
+                 flags=QgsTask.CanCancel) -> None:
+        super().__init__(description, flags)
+        self._fn = fn
+        self._client = client
+        self.token = CancelToken()
+        self.result: Any = None
+        self.error: Optional[BaseException] = None
+
+    def run(self) -> bool:  # worker thread
+        try:
+            self.result = self._fn(self._client.get(), self.token, self)
+            return not self.isCanceled()
+        except BaseException as exc:  # noqa: BLE001 - reported on the main thread
+            self.error = exc
+            return False
+
+    def cancel(self) -> None:
+        self.token.cancel()
+        super().cancel()
+
+    def finished(self, ok: bool) -> None:  # main thread
+        if ok:
+            self.succeeded.emit(self.result)
+            return
+        if self.error is None:
+            from ..api.errors import CancelledError
+
+            self.error = CancelledError(f"{self.description()} was cancelled")
+        qgis_log.warning(f"{self.description()}: {self.error}")
+        self.failed.emit(self.error)
+
+
+def start_task(task: QgsTask) -> QgsTask:
+    """Hand ``task`` to QGIS's task manager."""
+    QgsApplication.taskManager().addTask(task)
+    return task
+
+
+def fetch_job(client: Any, job_id: str, name: Optional[str] = None, *, cancel: Optional[CancelToken] = None,
+              lane: str = "bulk", progress: Optional[Callable[[float, str], None]] = None) -> JobData:
+    """The three GETs of a job (nodes, connections with sections, photos) plus its name/metadata."""
+    pulled_at = now_iso()
+    metadata = None
+    if name is None:
+        info = client.get_job(job_id, ["name", "metadata"], lane=lane, cancel=cancel) or {}
+        name = info.get("name") or job_id
+        metadata = info.get("metadata")
+    steps = (("nodes", client.list_nodes), ("connections", client.list_connections),
+             ("photos", client.list_photos))
+    out = {}
+    for i, (what, method) in enumerate(steps):
+        if progress is not None:
+            progress(i / 3.0, what)
+        out[what] = method(job_id, lane=lane, cancel=cancel) or []
+    return JobData(job_id=job_id, name=name, nodes=out["nodes"], connections=out["connections"],
+                   photos=out["photos"], server_url=getattr(client, "base_url", ""),
+                   metadata=metadata, pulled_at=pulled_at)
+
+
+def download_job(client: Any, cancel: CancelToken, task: Optional[QgsTask], job_id: str,
+                 name: Optional[str] = None, path: Optional[str] = None,
+                 metadata: Optional[dict] = None) -> LoadReport:
+    """Fetch the job and build its GeoPackage (runs in a task or in the worker)."""
+
+    def http_progress(fraction: float, what: str) -> None:
+        if task is not None:
+            task.setProgress(5 + 45 * fraction)
+
+    def build_progress(fraction: float, what: str) -> None:
+        if task is not None:
+            task.setProgress(50 + 50 * fraction)
+
+    def cancelled() -> bool:
+        return cancel.cancelled or (task is not None and task.isCanceled())
+
+    data = fetch_job(client, job_id, name, cancel=cancel, progress=http_progress)
+    if metadata is not None and data.metadata is None:
+        data.metadata = metadata
+    return write_job_gpkg(data, path, progress=build_progress, is_cancelled=cancelled)
