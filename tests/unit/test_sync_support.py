@@ -143,7 +143,9 @@ def make_edits(snapshot, n_edits: int, seed: int = 7) -> EditSet:
     def new_node_rows() -> List[dict]:
         return [r for r, _g in new_items["node"]]
 
-    for i in range(n_edits):
+    for i in range(n_edits * 4):
+        if es.edits >= n_edits:
+            break
         choice = rng.random()
         if choice < 0.12:  # create node
             lon, lat = -77.0 + rng.random() * 0.01, 40.1 + rng.random() * 0.01
@@ -322,11 +324,17 @@ def diff_states(expected: Dict[str, dict], actual: Dict[str, dict]) -> List[str]
 
 
 def drain_cli(argv: List[str]) -> int:
-    """Drain a journal against a sandbox (the process the SIGKILL test kills)."""
+    """Drain a journal against a sandbox (the process the SIGKILL test kills).
+
+    Prints ``READY`` once imported and connected to the journal, so the killer
+    can aim its SIGKILL at the drain rather than at interpreter start-up.
+    """
     from plugin.sync.executor import Executor
     path, base_url, job_id, scale = argv[0], argv[1], argv[2], float(argv[3])
     client = make_client(base_url, scale)
     journal = Journal(path)
+    journal.counts()
+    print("READY", flush=True)
     result = Executor(journal, client, job_id, backoff_s=0.01, max_backoff_s=0.05).run()
     print(result.status, result.done, result.failed, flush=True)
     return 0 if result.status == "drained" else 3
