@@ -194,8 +194,6 @@ def seed_world(store: Store, seed: int) -> None:
         recs.append(
             {
                 "id": ids.push(),
-                "job_id": None,
-                "node_id": None,
                 "uid": list(users)[i % 3],
                 "user_group": store.company_id,
                 "action_id": a["action_id"],
@@ -268,6 +266,11 @@ def generate_sample_job(store: Store, n_nodes: int, seed: int) -> str:
         },
     )
     _Builder(store, job_id, n_nodes, rng, ids, start).build()
+    node_ids = list(store.data[job_id].nodes)
+    for i, rec in enumerate(store.tracked_actions):   # most actions happened in the sample job
+        if i % 4:
+            rec["job_id"] = job_id
+            rec["node_id"] = node_ids[(i * 7919) % len(node_ids)]
     return job_id
 
 
