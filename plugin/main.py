@@ -124,7 +124,10 @@ ACTIONS: list[ActionSpec] = [
     ),
 ]
 
-DOCKS: list[DockSpec] = []
+DOCKS: list[DockSpec] = [
+    DockSpec("KatapultJobBrowserDock", QT_TRANSLATE_NOOP("KatapultPlugin", "Katapult jobs"),
+             lazy("gui.job_browser", "JobBrowserDock")),
+]
 
 # A callable returning a QgsProcessingProvider, or None until the provider exists.
 PROCESSING_PROVIDER: Callable[[], Any] | None = lazy("processing.provider", "KatapultProvider")
