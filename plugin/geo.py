@@ -68,6 +68,36 @@ def interpolate(a: LonLat, b: LonLat, distance_m: float) -> LonLat:
     return (float(lon), float(lat))
 
 
+def segment_position(coords: Sequence[LonLat], point: LonLat) -> Tuple[int, float]:
+    """``(segment index, t in 0..1)`` of the point of a polyline nearest to ``point``.
+
+    Planar projection in degrees scaled by cos(lat): fine at span scale.
+    """
+    if len(coords) < 2:
+        return (0, 0.0)
+    best = (math.inf, 0, 0.0)
+    for i, (a, b) in enumerate(zip(coords[:-1], coords[1:])):
+        kx = math.cos(math.radians((a[1] + b[1]) / 2.0))
+        ax, ay, bx, by = a[0] * kx, a[1], b[0] * kx, b[1]
+        px, py = point[0] * kx, point[1]
+        dx, dy = bx - ax, by - ay
+        denom = dx * dx + dy * dy
+        t = 0.0 if denom == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / denom))
+        d2 = (px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2
+        if d2 < best[0]:
+            best = (d2, i, t)
+    return (best[1], best[2])
+
+
+def point_on_segment(coords: Sequence[LonLat], index: int, t: float) -> LonLat:
+    """The point at ``t`` (0..1, geodesic) along segment ``index`` of a polyline."""
+    if len(coords) < 2:
+        return (float(coords[0][0]), float(coords[0][1]))
+    index = max(0, min(len(coords) - 2, index))
+    a, b = coords[index], coords[index + 1]
+    return interpolate(a, b, geodesic_distance_m(a, b) * max(0.0, min(1.0, t)))
+
+
 def fraction_along(coords: Sequence[LonLat], point: LonLat) -> float:
     """Where ``point`` lies along a polyline, as a fraction 0..1 of its geodesic length.
 

@@ -292,29 +292,31 @@ class TopologyKeeper(QObject):
     def layers(self) -> List[QgsVectorLayer]:
         return [lyr for lyr in (self.nodes, self.connections, self.sections) if lyr is not None]
 
-    def _connect(self, signal, slot) -> None:
+    def _connect(self, signal, slot, owner: Optional[QObject] = None) -> None:
         signal.connect(slot)
-        self._connections.append((signal, slot))
+        self._connections.append((owner, signal, slot))
 
     def _attach(self) -> None:
         n, c = self.nodes, self.connections
-        self._connect(n.geometryChanged, self._node_geometry_changed)
-        self._connect(n.featureDeleted, self._node_deleted)
-        self._connect(n.featureAdded, self._node_added)
-        self._connect(n.attributeValueChanged, self._node_attribute_changed)
-        self._connect(c.geometryChanged, self._span_geometry_changed)
-        self._connect(c.featureDeleted, self._span_deleted)
-        self._connect(c.featureAdded, self._span_added)
-        self._connect(c.attributeValueChanged, self._span_attribute_changed)
+        self._connect(n.geometryChanged, self._node_geometry_changed, n)
+        self._connect(n.featureDeleted, self._node_deleted, n)
+        self._connect(n.featureAdded, self._node_added, n)
+        self._connect(n.attributeValueChanged, self._node_attribute_changed, n)
+        self._connect(c.geometryChanged, self._span_geometry_changed, c)
+        self._connect(c.featureDeleted, self._span_deleted, c)
+        self._connect(c.featureAdded, self._span_added, c)
+        self._connect(c.attributeValueChanged, self._span_attribute_changed, c)
         for layer in self.layers():
             self.linker.watch(layer)
-            self._connect(layer.afterCommitChanges, self.rebuild_caches)
-            self._connect(layer.afterRollBack, self.rebuild_caches)
-        self._connect(self.linker.stepped, self._stepped)
+            self._connect(layer.afterCommitChanges, self.rebuild_caches, layer)
+            self._connect(layer.afterRollBack, self.rebuild_caches, layer)
+        self._connect(self.linker.stepped, self._stepped, self.linker)
 
     def detach(self) -> None:
         """Stop following the layers."""
-        for signal, slot in self._connections:
+        for owner, signal, slot in self._connections:
+            if owner is not None and sip.isdeleted(owner):
+                continue
             try:
                 signal.disconnect(slot)
             except (TypeError, RuntimeError):
@@ -606,8 +608,13 @@ class TopologyKeeper(QObject):
             old_ll = [(p.x(), p.y()) for p in map(to_wgs.transform, _line_coords(old))]
             new_ll = [(p.x(), p.y()) for p in map(to_wgs.transform, _line_coords(new))]
             here = sec_to_wgs.transform(sec.geometry().asPoint())
-            fraction = geo.fraction_along(old_ll, (here.x(), here.y()))
-            lon, lat = geo.point_at_fraction(new_ll, fraction)
+            if len(old_ll) == len(new_ll):
+                # same vertices moved: same segment, same place along it
+                index, t = geo.segment_position(old_ll, (here.x(), here.y()))
+                lon, lat = geo.point_on_segment(new_ll, index, t)
+            else:
+                fraction = geo.fraction_along(old_ll, (here.x(), here.y()))
+                lon, lat = geo.point_at_fraction(new_ll, fraction)
             moves[sec.id()] = QgsGeometry.fromPointXY(from_wgs.transform(QgsPointXY(lon, lat)))
         return moves
 
@@ -653,14 +660,20 @@ class TopologyManager(QObject):
         self.confirm_delete = confirm_delete
         self.keepers: Dict[Tuple[str, str, str], TopologyKeeper] = {}
         self.project.layersAdded.connect(self.refresh)
+        self.project.layersWillBeRemoved.connect(self._layers_leaving)
         self.project.layersRemoved.connect(self.refresh)
         self.refresh()
 
-    def refresh(self, *_args) -> None:
+    def _layers_leaving(self, layer_ids) -> None:
+        """Detach keepers before their layers are deleted."""
+        self.refresh(leaving=set(layer_ids))
+
+    def refresh(self, *_args, leaving: Optional[Set[str]] = None) -> None:
         """Attach keepers to complete jobs; detach those whose layers went away."""
+        leaving = leaving or set()
         jobs: Dict[str, Dict[str, QgsVectorLayer]] = {}
         for layer in self.project.mapLayers().values():
-            if not isinstance(layer, QgsVectorLayer):
+            if not isinstance(layer, QgsVectorLayer) or layer.id() in leaving:
                 continue
             kind = layer.customProperty(KIND_PROPERTY)
             if kind in ("node", "connection", "section"):
@@ -687,8 +700,10 @@ class TopologyManager(QObject):
         for keeper in self.keepers.values():
             keeper.detach()
         self.keepers.clear()
-        for signal in (self.project.layersAdded, self.project.layersRemoved):
+        for signal, slot in ((self.project.layersAdded, self.refresh),
+                             (self.project.layersRemoved, self.refresh),
+                             (self.project.layersWillBeRemoved, self._layers_leaving)):
             try:
-                signal.disconnect(self.refresh)
+                signal.disconnect(slot)
             except (TypeError, RuntimeError):
                 pass

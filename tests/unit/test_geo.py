@@ -104,3 +104,13 @@ def test_even_spacing_properties(lon, lat, az, dist, spacing):
     assert max(plan.span_lengths_m) <= spacing * (1 + 1e-6) + 1e-6
     assert sum(plan.span_lengths_m) == pytest.approx(dist, rel=1e-6, abs=1e-3)
     assert len(plan.poles) == len(plan.span_lengths_m) + 1
+
+
+def test_segment_position_round_trip():
+    line = [A, B, C]
+    p = geo.point_on_segment(line, 1, 0.25)
+    index, t = geo.segment_position(line, p)
+    assert index == 1 and t == pytest.approx(0.25, abs=1e-3)
+    assert geo.point_on_segment(line, 0, 0.0) == pytest.approx(A)
+    assert geo.point_on_segment(line, 5, 1.0) == pytest.approx(C)  # index clamped
+    assert geo.segment_position([A], A) == (0, 0.0)
