@@ -229,9 +229,11 @@ class KatapultClient:
             retryable = isinstance(err, ServerError) or getattr(err, "_transient", False)
             if retryable:
                 if not idempotent:
+                    cut = isinstance(err, ProtocolError)
                     raise UnknownOutcomeError(
-                        "It is unknown whether Katapult applied the change: the server "
-                        "answered with an error", reason="server_error", status=err.status,
+                        "It is unknown whether Katapult applied the change: the server's "
+                        + ("answer was cut off" if cut else "answered with an error"),
+                        reason="truncated" if cut else "server_error", status=err.status,
                         type=err.type, server_message=err.server_message, method=verb,
                         path=shown, meta=meta) from None
                 if transient < self.max_retries:
@@ -263,6 +265,14 @@ class KatapultClient:
                 hint="check the server URL in the plugin settings (e.g. https:// instead of "
                      "http://, or a missing /api/v3).")
         ctype = response.headers.get("Content-Type", "")
+        promised = response.headers.get("Content-Length", "")
+        if promised.isdigit() and not response.headers.get("Content-Encoding") \
+                and len(raw) < int(promised):
+            err = ProtocolError(
+                f"The server's answer was cut off ({len(raw)} of {promised} bytes arrived)",
+                hint="try again; if it keeps happening, check the network or proxy.", **common)
+            err._transient = True
+            return None, None, err
         try:
             body = _json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
