@@ -127,6 +127,8 @@ ACTIONS: list[ActionSpec] = [
 DOCKS: list[DockSpec] = [
     DockSpec("KatapultJobBrowserDock", QT_TRANSLATE_NOOP("KatapultPlugin", "Katapult jobs"),
              lazy("gui.job_browser", "JobBrowserDock")),
+    DockSpec("KatapultPhotoDock", QT_TRANSLATE_NOOP("KatapultPlugin", "Katapult photos"),
+             lazy("gui.photo_dock", "create_photo_dock")),
 ]
 
 # A callable returning a QgsProcessingProvider, or None until the provider exists.
