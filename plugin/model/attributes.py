@@ -209,7 +209,7 @@ def to_field_value(value: Any, kind: str) -> Any:
     if value is None:
         return None
     if kind == "text":
-        return value if isinstance(value, str) else value_text(value)
+        return storable_text(value if isinstance(value, str) else value_text(value))
     if kind == "bool":
         if isinstance(value, bool):
             return value
@@ -241,6 +241,18 @@ def to_field_value(value: Any, kind: str) -> Any:
                 pass
         raise FieldValueError(f"{value!r} is not a number")
     raise ValueError(f"unknown field kind {kind!r}")
+
+
+def storable_text(text: str) -> str:
+    """``text`` as a GeoPackage text field can hold it: NUL characters removed (OGR would cut
+    the value there) and lone surrogates (not UTF-8 encodable) replaced by U+FFFD."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return text
 
 
 def same_field_value(a: Any, b: Any, kind: str | None) -> bool:

@@ -10,6 +10,7 @@ system field, ``fid``, ``geom``/``geometry``, or an earlier field gets the
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
 
@@ -63,12 +64,18 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"unknown entity kind {kind!r}; expected one of {', '.join(KINDS)}")
 
 
+def _clean_name(attribute: str) -> str:
+    """Control characters and lone surrogates (which GeoPackage/OGR cannot keep) -> ``_``."""
+    return "".join("_" if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in attribute)
+
+
 def field_name_for(attribute: str, taken: Iterable[str]) -> str:
     """The layer field name for ``attribute`` given the (case-insensitive) names already taken."""
     used = {t.lower() for t in taken} | set(RESERVED_NAMES)
-    name = attribute if attribute.strip() else ATTR_PREFIX
+    clean = _clean_name(attribute)
+    name = clean if clean.strip() else ATTR_PREFIX
     if name.lower() in used:
-        name = ATTR_PREFIX + attribute
+        name = ATTR_PREFIX + clean
     base, n = name, 2
     while name.lower() in used:
         name = f"{base}_{n}"

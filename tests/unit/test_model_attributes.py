@@ -200,3 +200,16 @@ def test_merge_body_parts():
         [{"attributes": {"a": None}}, None, {"attributes": {"b": {"i": 1}}}, {"latitude": 1}]
     )
     assert body == {"attributes": {"a": None, "b": {"i": 1}}, "latitude": 1}
+
+
+def test_text_fields_hold_what_a_geopackage_keeps():
+    from plugin.model.attributes import storable_text
+
+    assert to_field_value("a\x00b", "text") == "ab"  # OGR would cut at NUL
+    assert to_field_value("x\ud800", "text") == "x\ufffd"
+    assert storable_text("poteau ✓") == "poteau ✓"
+    # a value the layer cannot hold exactly is not "changed" by loading it
+    assert plan_attribute_change("n", {"one": "a\x00b"}, "ab", kind="text") is None
+    assert plan_attribute_change("n", {"one": "a\x00b"}, "abc", kind="text") == {
+        "attributes": {"n": {"one": "abc"}}
+    }

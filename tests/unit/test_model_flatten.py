@@ -109,3 +109,12 @@ def test_geometry(snap):
     assert geometry("node", {"latitude": None, "longitude": 1}) is None
     with pytest.raises(ValueError):
         geometry("pole", node)
+
+
+def test_field_names_without_control_characters():
+    schema = schema_for(
+        "node", [{"attributes": {"a\x00b": {"i": 1}, "a_b": {"i": 2}, "\ud800": {"i": 3}}}]
+    )
+    names = [s.name for s in schema if s.attribute is not None]
+    assert sorted(names) == ["_", "a_b", "attr_a_b"]
+    assert all("\x00" not in n for n in names)

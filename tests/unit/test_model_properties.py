@@ -44,6 +44,8 @@ SQL_TYPE = {"bool": "BOOLEAN", "int": "INTEGER", "real": "REAL", "text": "TEXT"}
 safe_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
 )
+# Anything JSON can carry, incl. NUL and lone surrogates (GeoPackage/OGR cannot store them).
+wild_text = st.text(alphabet=st.characters(blacklist_categories=()), max_size=8)
 numeric_strings = st.one_of(
     st.integers(-(10**6), 10**6).map(str),
     st.floats(allow_nan=False, allow_infinity=False, width=64).map(repr),
@@ -119,6 +121,15 @@ attr_names = st.one_of(
     safe_text,
 )
 attribute_lists = st.dictionaries(attr_names, instances, max_size=6)
+wild_strings = st.one_of(strings, wild_text)
+wild_values = st.one_of(
+    values, wild_strings, st.dictionaries(wild_text, wild_text, min_size=1, max_size=2)
+)
+wild_attribute_lists = st.dictionaries(
+    st.one_of(attr_names, wild_text),
+    st.dictionaries(st.one_of(instance_ids, wild_text), wild_values, min_size=1, max_size=3),
+    max_size=6,
+)
 lats = st.floats(-90, 90, allow_nan=False)
 lons = st.floats(-180, 180, allow_nan=False)
 
@@ -132,7 +143,7 @@ def jobs(draw):
             "id": f"-Node{i:016d}",
             "latitude": draw(lats),
             "longitude": draw(lons),
-            "attributes": draw(attribute_lists),
+            "attributes": draw(wild_attribute_lists),
         }
         for i in range(n)
     ]
@@ -165,14 +176,24 @@ def jobs(draw):
 # ---------------------------------------------------------------- GeoPackage simulation
 
 
+def ogr_text(value):
+    """What OGR's GeoPackage driver keeps of a text value: it cuts at NUL; UTF-8 only."""
+    if isinstance(value, str):
+        value.encode("utf-8")  # raises on lone surrogates, as writing the layer would
+        return value.split("\x00")[0]
+    return value
+
+
 def sqlite_round_trip(rows, schema):
-    """Write rows into an SQLite table typed from the schema and read them back."""
+    """Write rows into an SQLite table typed from the schema and read them back (text as OGR
+    stores it)."""
     con = sqlite3.connect(":memory:")
     cols = [f'"c{i}" {SQL_TYPE[s.kind]}' for i, s in enumerate(schema)]
     con.execute(f"CREATE TABLE t (fid INTEGER PRIMARY KEY, {', '.join(cols)})")
     marks = ", ".join("?" for _ in schema)
     con.executemany(
-        f"INSERT INTO t VALUES (NULL, {marks})", [[row[s.name] for s in schema] for row in rows]
+        f"INSERT INTO t VALUES (NULL, {marks})",
+        [[ogr_text(row[s.name]) for s in schema] for row in rows],
     )
     out = []
     for rec in con.execute("SELECT * FROM t ORDER BY fid"):
