@@ -119,11 +119,11 @@ def _decode(e: str, typ: int, cnt: int, raw: bytes) -> Any:
     if typ in (1, 7):
         return list(raw[:cnt])
     if typ == 3:
-        return list(struct.unpack(e + "%dH" % cnt, raw[: 2 * cnt]))
+        return list(struct.unpack(e + f"{cnt}H", raw[: 2 * cnt]))
     if typ == 4:
-        return list(struct.unpack(e + "%dI" % cnt, raw[: 4 * cnt]))
+        return list(struct.unpack(e + f"{cnt}I", raw[: 4 * cnt]))
     if typ in (5, 10):
-        fmt = e + ("%dI" if typ == 5 else "%di") % (2 * cnt)
+        fmt = e + f"{2 * cnt}" + ("I" if typ == 5 else "i")
         nums = struct.unpack(fmt, raw[: 8 * cnt])
         return [nums[i] / nums[i + 1] if nums[i + 1] else 0.0 for i in range(0, 2 * cnt, 2)]
     return None

@@ -255,19 +255,19 @@ def generate_sample_job(store: Store, n_nodes: int, seed: int) -> str:
     _add_job(
         store,
         job_id,
-        "Carlisle PA sample (%d nodes, seed %d)" % (n_nodes, seed),
+        f"Carlisle PA sample ({n_nodes} nodes, seed {seed})",
         start,
         {
             "city": "Carlisle",
             "state": "PA",
             "job_type": "make ready",
             "utility": "Power Co",
-            "project_number": "%05d" % (seed * 7 % 100000),
+            "project_number": f"{seed * 7 % 100000:05d}",
         },
     )
     _Builder(store, job_id, n_nodes, rng, ids, start).build()
     node_ids = list(store.data[job_id].nodes)
-    for i, rec in enumerate(store.tracked_actions):   # most actions happened in the sample job
+    for i, rec in enumerate(store.tracked_actions):  # most actions happened in the sample job
         if i % 4:
             rec["job_id"] = job_id
             rec["node_id"] = node_ids[(i * 7919) % len(node_ids)]
@@ -369,7 +369,7 @@ class _Builder:
         node = self.node(x, y, "pole", "aerial")
         a = node["attributes"]
         self.scid += 1
-        a["scid"] = {"auto_button": "%03d" % self.scid}
+        a["scid"] = {"auto_button": f"{self.scid:03d}"}
         height = rng.choice([30, 35, 40, 40, 45, 45, 50, 55])
         a["pole_height"] = {"one": height if rng.random() < 0.1 else str(height)}
         a["pole_class"] = {"one": rng.choice(["1", "2", "3", "4", "4", "5", "H1"])}
@@ -386,7 +386,7 @@ class _Builder:
                 "multi_added": {
                     "company": rng.choice(["Power Co", "Penn Electric", "Telco"]),
                     "owner": rng.random() < 0.7,
-                    "tagtext": "%05d %05d" % (rng.randrange(100000), rng.randrange(100000)),
+                    "tagtext": f"{rng.randrange(100000):05d} {rng.randrange(100000):05d}",
                 }
             }
         done = rng.random() < 0.6
@@ -509,7 +509,7 @@ class _Builder:
                     self.ids.push(): rng.choice(["tree contact", "road crossing", "sag looks low"])
                 }
             if rng.random() < 0.5:
-                ma["midspan_height"] = {"one": "%d-%d" % (rng.randint(18, 28), rng.randint(0, 11))}
+                ma["midspan_height"] = {"one": f"{rng.randint(18, 28)}-{rng.randint(0, 11)}"}
             sec = {
                 "latitude": round(mid[0], 8),
                 "longitude": round(mid[1], 8),
@@ -536,7 +536,7 @@ class _Builder:
         pid = make_uuid(rng)
         rec = {
             "id": pid,
-            "filename": "IMG_%04d.JPG" % (self.photo_no % 10000),
+            "filename": f"IMG_{self.photo_no % 10000:04d}.JPG",
             "date_taken": taken_s,
             "camera_make": make,
             "camera_model": model,
@@ -646,7 +646,7 @@ class _Builder:
                         "percentX": round(rng.uniform(0.3, 0.7), 3),
                         "percentY": round(rng.uniform(0.3, 0.5), 3),
                     },
-                    "manual_height": "%d-%d" % (rng.randint(18, 30), rng.randint(0, 11)),
+                    "manual_height": f"{rng.randint(18, 30)}-{rng.randint(0, 11)}",
                     "company": "Telco",
                 },
             }

@@ -29,7 +29,7 @@ class _HTTPServer(ThreadingHTTPServer):
     sandbox: SandboxServer
 
 
-class _Dropped(Exception):
+class _DroppedError(Exception):
     """The fault injector closed the socket without answering."""
 
 
@@ -63,7 +63,7 @@ class _Handler(BaseHTTPRequestHandler):
         arrival = time.time()
         try:
             sb._handle(self, method, arrival)
-        except _Dropped:
+        except _DroppedError:
             self.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
@@ -94,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
                     raise ApiError(
                         413,
                         "invalid_request",
-                        "Request body too large (more than %d bytes)" % limit,
+                        f"Request body too large (more than {limit} bytes)",
                     )
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline(65537)
@@ -111,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(
                 413,
                 "invalid_request",
-                "Request body too large (%d bytes; the limit is %d bytes)" % (length, limit),
+                f"Request body too large ({length} bytes; the limit is {limit} bytes)",
             )
         return self.rfile.read(length) if length > 0 else b""
 
@@ -136,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-        raise _Dropped()
+        raise _DroppedError()
 
 
 def _envelope(data: Any, meta: dict) -> bytes:
@@ -212,7 +212,7 @@ class SandboxServer:
     # ------------------------------------------------------------------ lifecycle
     @property
     def root_url(self) -> str:
-        return "http://127.0.0.1:%d" % self.port
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -406,9 +406,9 @@ class SandboxServer:
                     ApiError(
                         429,
                         "token_rate_limit_exceeded",
-                        "Token rate limit exceeded: this call costs %d tokens, %d left; "
-                        "the bucket refills at last_refill_time + %d ms"
-                        % (cost, meta["token_count"], self.limiter.refill_period_s * 1000),
+                        f"Token rate limit exceeded: this call costs {cost} tokens, "
+                        f"{meta['token_count']} left; the bucket refills at last_refill_time + "
+                        f"{self.limiter.refill_period_s * 1000:.0f} ms",
                     ),
                     meta,
                 ),

@@ -148,7 +148,8 @@ class Store:
                 after = parse_iso(last_updated)
             except ValueError:
                 raise invalid_request(
-                    f"last_updated {last_updated!r} is not an ISO-8601 date/time (e.g. 2026-05-01T13:22:10Z)"
+                    f"last_updated {last_updated!r} is not an ISO-8601 date/time "
+                    "(e.g. 2026-05-01T13:22:10Z)"
                 ) from None
         n = None
         if limit is not None:
@@ -181,7 +182,8 @@ class Store:
             for part in metadata_filter.split(","):
                 if ":" not in part:
                     raise invalid_request(
-                        f"metadataFilter must look like attribute:value[,attribute:value], got {metadata_filter!r}"
+                        "metadataFilter must look like attribute:value[,attribute:value], "
+                        f"got {metadata_filter!r}"
                     )
                 k, _, val = part.partition(":")
                 filters.append((k.strip(), val.strip()))
@@ -810,7 +812,8 @@ class Store:
         value = body["association_value"]
         if not (value is None or value is True or value == "main"):
             raise invalid_request(
-                f'association_value must be true, "main" or null (false is not accepted), got {value!r}'
+                'association_value must be true, "main" or null (false is not accepted), '
+                f"got {value!r}"
             )
         has_node = "node_id" in body and body["node_id"] is not None
         has_conn = "connection_id" in body and body["connection_id"] is not None
@@ -853,7 +856,7 @@ class Store:
             return {}
 
     def _sign(self, job_id: str, photo_id: str, size: str, expires: int) -> str:
-        msg = "%s/%s/%s/%d" % (job_id, photo_id, size, expires)
+        msg = f"{job_id}/{photo_id}/{size}/{expires}"
         return hmac.new(self.secret.encode(), msg.encode(), hashlib.sha256).hexdigest()[:32]
 
     def photo_url(
@@ -881,10 +884,8 @@ class Store:
             expires = int(self.clock()) + URL_LIFETIME_S
             sig = self._sign(job_id, photo_id, size, expires)
             # Every size and type serves the stored JPEG bytes.
-            return {
-                "url": "%s/files/%s/%s/%s.jpg?expires=%d&sig=%s"
-                % (root_url, job_id, photo_id, size, expires, sig)
-            }
+            path = f"/files/{job_id}/{photo_id}/{size}.jpg"
+            return {"url": f"{root_url}{path}?expires={expires}&sig={sig}"}
 
     def photo_bytes(
         self, job_id: str, photo_id: str, size: str, expires: str, sig: str
@@ -1188,13 +1189,14 @@ class Store:
             raise ApiError(
                 403,
                 "extended_access_required",
-                "Fetching a full model requires extended API access; request specific paths instead",
+                "Fetching a full model requires extended API access; "
+                "request specific paths instead",
             )
         items = [p.strip().strip("/") for p in paths.split(",") if p.strip().strip("/")]
         if not items:
             raise invalid_request("paths must list at least one model path")
         if len(items) > 10:
-            raise invalid_request("At most 10 paths per request, got %d" % len(items))
+            raise invalid_request(f"At most 10 paths per request, got {len(items)}")
         return items
 
     def get_model(self, key: str, paths: list[str]) -> dict:

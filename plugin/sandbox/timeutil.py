@@ -10,7 +10,7 @@ _UTC = _dt.timezone.utc
 def iso_from_ms(ms: int) -> str:
     """``2026-05-01T13:22:10.123Z`` for epoch milliseconds (sortable as text)."""
     d = _dt.datetime.fromtimestamp(ms / 1000.0, _UTC)
-    return d.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (ms % 1000)
+    return d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
 def parse_iso(text: str) -> float:

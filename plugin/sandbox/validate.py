@@ -65,11 +65,10 @@ def check_breakpoints(value: Any) -> list | None:
     for i, pair in enumerate(value):
         if not (isinstance(pair, list) and len(pair) == 2 and all(is_number(v) for v in pair)):
             raise invalid_field(
-                "breakpoints[%d] must be a [latitude, longitude] pair of numbers, got %r"
-                % (i, pair)
+                f"breakpoints[{i}] must be a [latitude, longitude] pair of numbers, got {pair!r}"
             )
         if not (-90 <= pair[0] <= 90 and -180 <= pair[1] <= 180):
-            raise invalid_field("breakpoints[%d] = %r is out of range (latitude first)" % (i, pair))
+            raise invalid_field(f"breakpoints[{i}] = {pair!r} is out of range (latitude first)")
     return [[float(a), float(b)] for a, b in value] or None
 
 
@@ -98,14 +97,16 @@ def check_trio(body: dict) -> None:
                 continue
             if not isinstance(instances, dict):
                 raise invalid_field(
-                    f"attributes.{name} must be an object {{instance_id: value}} or null, got {_type_name(instances)}"
+                    f"attributes.{name} must be an object {{instance_id: value}} or null, "
+                    f"got {_type_name(instances)}"
                 )
             for iid in instances:
                 if not is_valid_instance_id(iid):
                     raise ApiError(
                         400,
                         "invalid_id",
-                        f"attributes.{name}: instance id {iid!r} must be 1-256 chars of [A-Za-z0-9_-]",
+                        f"attributes.{name}: instance id {iid!r} must be 1-256 chars "
+                        "of [A-Za-z0-9_-]",
                     )
     if "add_attributes" in body:
         add = body["add_attributes"]
@@ -120,7 +121,7 @@ def check_trio(body: dict) -> None:
 
 
 def apply_trio(current: dict | None, body: dict, new_instance_id: Callable[[], str]) -> dict:
-    """Return a new attribute list: ``remove_attributes`` then ``attributes`` then ``add_attributes``."""
+    """New attribute list: ``remove_attributes``, then ``attributes``, then ``add_attributes``."""
     attrs = copy.deepcopy(current) if current else {}
     for name in body.get("remove_attributes") or []:
         attrs.pop(name, None)

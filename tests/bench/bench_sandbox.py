@@ -3,6 +3,7 @@
 Figures are printed as ratios to a baseline measured in the same run:
 ``json.dumps`` of the same 20,000 node dicts.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -37,7 +38,7 @@ def main() -> None:
     try:
         nodes = list(server.store.data[server.job_id].nodes.values())
         baseline = _best(lambda: json.dumps(nodes, separators=(",", ":")))
-        path = "/api/v3/jobs/%s/nodes?api_key=%s" % (server.job_id, server.api_key)
+        path = f"/api/v3/jobs/{server.job_id}/nodes?api_key={server.api_key}"
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         sizes = []
 
@@ -53,11 +54,16 @@ def main() -> None:
         tokens = server.stats["windows"][-1]
     finally:
         server.stop()
-    print("bench_sandbox: %d nodes, response %.1f MB" % (N_NODES, statistics.mean(sizes) / 1e6))
-    print("  baseline json.dumps(nodes):       %.3f s (= 1.00)" % baseline)
-    print("  serve GET .../nodes (best of %d):  %.3f s = %.2f x baseline" % (REPEAT, serve, serve / baseline))
-    print("  start-up incl. generation:        %.3f s = %.2f x baseline" % (startup, startup / baseline))
-    print("  tokens spent in the run: %d of %d" % (tokens["spent"], tokens["granted"]))
+    print(f"bench_sandbox: {N_NODES} nodes, response {statistics.mean(sizes) / 1e6:.1f} MB")
+    print(f"  baseline json.dumps(nodes):       {baseline:.3f} s (= 1.00)")
+    print(
+        f"  serve GET .../nodes (best of {REPEAT}):  {serve:.3f} s"
+        f" = {serve / baseline:.2f} x baseline"
+    )
+    print(
+        f"  start-up incl. generation:        {startup:.3f} s = {startup / baseline:.2f} x baseline"
+    )
+    print(f"  tokens spent in the run: {tokens['spent']} of {tokens['granted']}")
 
 
 if __name__ == "__main__":

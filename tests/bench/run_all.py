@@ -1,4 +1,5 @@
 """Run every ``tests/bench/bench_*.py`` module's ``main()`` (``make bench``)."""
+
 from __future__ import annotations
 
 import importlib
@@ -16,7 +17,7 @@ def main() -> int:
     failed = 0
     for path in sorted(HERE.glob("bench_*.py")):
         name = "tests.bench." + path.stem
-        print("== %s" % path.stem, flush=True)
+        print(f"== {path.stem}", flush=True)
         try:
             importlib.import_module(name).main()
         except Exception:  # one broken bench must not hide the others

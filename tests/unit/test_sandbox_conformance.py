@@ -7,6 +7,7 @@ the spec. One relaxation, because the spec itself is unsatisfiable there:
 ``allOf`` it with ``data: type: array``; the test drops the envelope's own
 ``data`` type so each operation's ``data`` schema decides.
 """
+
 from __future__ import annotations
 
 import copy
@@ -24,7 +25,7 @@ METHODS = ("get", "post", "delete")
 @pytest.fixture(scope="module")
 def spec():
     if not SPEC_PATH.exists():
-        pytest.skip("openapi.yaml not found at %s (shared API contract absent)" % SPEC_PATH)
+        pytest.skip(f"openapi.yaml not found at {SPEC_PATH} (shared API contract absent)")
     yaml = pytest.importorskip("yaml")
     with open(SPEC_PATH, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
@@ -43,7 +44,9 @@ def test_spec_envelope_conflict_is_real(spec):
     """Documents why the relaxation below is needed (fails if the spec is fixed)."""
     env = spec["components"]["schemas"]["SuccessEnvelope"]
     assert env["properties"]["data"] == {"type": "object"}
-    lst = spec["paths"]["/jobs/{job_id}/nodes"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    lst = spec["paths"]["/jobs/{job_id}/nodes"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
     assert lst["allOf"][1]["properties"]["data"]["type"] == "array"
 
 
@@ -56,7 +59,7 @@ class Recorder:
     def __call__(self, op_id, params=None, **kw):
         method, path, _ = self.ops[op_id]
         for k, v in (params or {}).items():
-            path = path.replace("{%s}" % k, v)
+            path = path.replace(f"{{{k}}}", v)
         assert "{" not in path, path
         status, body = sandbox_call(self.srv, method, "" if path == "/" else path, **kw)
         self.calls.append((op_id, status, body))
@@ -74,7 +77,9 @@ def _run_scenario(rec, srv):
     rec("listJobs")
     rec("listJobs", query={"list": "true"})
     rec("listJobs", query={"limit": "nope"})
-    s, body = rec("createJob", body={"name": "Conformance", "model": "katapult_default", "metadata": {"a": 1}})
+    s, body = rec(
+        "createJob", body={"name": "Conformance", "model": "katapult_default", "metadata": {"a": 1}}
+    )
     new_job = body["data"]["id"]
     rec("createJob", body={"name": "no model"})
     rec("getJob", J)
@@ -88,7 +93,11 @@ def _run_scenario(rec, srv):
     rec("listNodes", J)
     rec("listNodes", J, query={"limit": "2", "last_updated": "2020-01-01T00:00:00Z"})
     rec("listNodes", J, query={"last_updated": "garbage"})
-    s, body = rec("createNode", J, body={"latitude": 40.2, "longitude": -77.19, "add_attributes": {"note": "x"}})
+    s, body = rec(
+        "createNode",
+        J,
+        body={"latitude": 40.2, "longitude": -77.19, "add_attributes": {"note": "x"}},
+    )
     created = body["data"]["id"]
     rec("createNode", J, body={"latitude": "north"})
     rec("getNode", dict(J, node_id=created))
@@ -96,22 +105,46 @@ def _run_scenario(rec, srv):
     upsert = "conformance-node-0000001"
     rec("updateNode", dict(J, node_id=upsert), body={"latitude": 40.21, "longitude": -77.18})
     rec("updateNode", dict(J, node_id="short"), body={"latitude": 40.21, "longitude": -77.18})
-    rec("updateNode", dict(J, node_id="conformance-node-0000009"), query={"onlyIfExists": "true"}, body={})
+    rec(
+        "updateNode",
+        dict(J, node_id="conformance-node-0000009"),
+        query={"onlyIfExists": "true"},
+        body={},
+    )
     jpeg = make_jpeg(24, 16, (100, 150, 200), lat=40.2, lon=-77.19, taken=1780000000)
-    s, body = rec("uploadPhotoToNode", dict(J, node_id=created), raw=jpeg, content_type="image/jpeg",
-                  query={"association_value": "main"})
+    s, body = rec(
+        "uploadPhotoToNode",
+        dict(J, node_id=created),
+        raw=jpeg,
+        content_type="image/jpeg",
+        query={"association_value": "main"},
+    )
     photo = body["data"]["id"]
     rec("uploadPhotoToNode", dict(J, node_id=created), raw=b"not a jpeg", content_type="image/jpeg")
     rec("listConnections", J)
-    s, body = rec("createConnection", J, body={"node_id_1": created, "node_id_2": upsert,
-                                               "breakpoints": [[40.205, -77.185]]})
+    s, body = rec(
+        "createConnection",
+        J,
+        body={"node_id_1": created, "node_id_2": upsert, "breakpoints": [[40.205, -77.185]]},
+    )
     conn = body["data"]["id"]
-    rec("createConnection", J, body={"node_id_1": created, "node_id_2": upsert, "breakpoints": [[1]]})
+    rec(
+        "createConnection",
+        J,
+        body={"node_id_1": created, "node_id_2": upsert, "breakpoints": [[1]]},
+    )
     C = dict(J, connection_id=conn)
     rec("getConnection", C)
-    rec("updateConnection", C, body={"breakpoints": None, "add_attributes": {"connection_type": "aerial cable"}})
-    rec("updateConnection", dict(J, connection_id="conformance-conn-0000001"), body={"node_id_1": created,
-                                                                                     "node_id_2": node_id})
+    rec(
+        "updateConnection",
+        C,
+        body={"breakpoints": None, "add_attributes": {"connection_type": "aerial cable"}},
+    )
+    rec(
+        "updateConnection",
+        dict(J, connection_id="conformance-conn-0000001"),
+        body={"node_id_1": created, "node_id_2": node_id},
+    )
     rec("listSections", C)
     rec("createSection", C, body={"make_midpoint": True})
     s, body = rec("createSection", C, body={"latitude": 40.205, "longitude": -77.185})
@@ -119,7 +152,11 @@ def _run_scenario(rec, srv):
     S = dict(C, section_id="midpoint_section")
     rec("getSection", S)
     rec("updateSection", S, body={"add_attributes": {"note": "mid"}})
-    rec("updateSection", dict(C, section_id="conformance-section-001"), body={"latitude": 40.2, "longitude": -77.1})
+    rec(
+        "updateSection",
+        dict(C, section_id="conformance-section-001"),
+        body={"latitude": 40.2, "longitude": -77.1},
+    )
     rec("uploadPhotoToSection", S, raw=jpeg, content_type="image/jpeg")
     rec("uploadPhotoToSection", S, raw=jpeg, content_type="text/plain")
     rec("deleteSection", dict(C, section_id=body["data"]["id"]))
@@ -133,11 +170,16 @@ def _run_scenario(rec, srv):
     rec("getPhotoUrl", P, query={"file_size": "small", "file_type": "jpg"})
     rec("getPhotoUrl", P, query={"file_size": "giant"})
     rec("associatePhoto", P, body={"node_id": node_id, "association_value": True})
-    rec("associatePhoto", P, body={"connection_id": conn, "section_id": "midpoint_section",
-                                   "association_value": "main"})
+    rec(
+        "associatePhoto",
+        P,
+        body={"connection_id": conn, "section_id": "midpoint_section", "association_value": "main"},
+    )
     rec("associatePhoto", P, body={"node_id": node_id, "association_value": None})
     rec("associatePhoto", P, body={"node_id": node_id, "association_value": False})
-    s, body = rec("createTrace", J, body={"trace_type": "cable", "attributes": {"company": "Telco"}})
+    s, body = rec(
+        "createTrace", J, body={"trace_type": "cable", "attributes": {"company": "Telco"}}
+    )
     trace = body["data"]["id"]
     rec("createTrace", J, body={})
     rec("listTraces", J)
@@ -145,9 +187,17 @@ def _run_scenario(rec, srv):
     rec("updateTrace", dict(J, trace_id=trace), body={"attributes": {"company": "Other"}})
     rec("updateTrace", dict(J, trace_id="conformance-trace-00001"), body={"trace_type": "guy"})
     rec("listPhotoElements", P)
-    s, body = rec("createPhotoElement", P, body={"element_type": "attachment", "trace_id": trace,
-                                                 "pixel_selection": {"percentX": 0.4, "percentY": 0.3},
-                                                 "manual_height": "25-6", "attributes": {"company": "Telco"}})
+    s, body = rec(
+        "createPhotoElement",
+        P,
+        body={
+            "element_type": "attachment",
+            "trace_id": trace,
+            "pixel_selection": {"percentX": 0.4, "percentY": 0.3},
+            "manual_height": "25-6",
+            "attributes": {"company": "Telco"},
+        },
+    )
     element = body["data"]["id"]
     rec("createPhotoElement", P, body={"element_type": "attachment", "manual_height": "high"})
     rec("getPhotoElement", dict(P, element_id=element))
@@ -155,8 +205,11 @@ def _run_scenario(rec, srv):
     rec("deletePhotoElement", dict(P, element_id=element))
     rec("deletePhotoElement", dict(P, element_id=element))
     rec("listCalibrationAnchors", P)
-    s, body = rec("createCalibrationAnchor", P, body={"pixel_selection": {"percentX": 0.5, "percentY": 0.9},
-                                                      "height": 0.0})
+    s, body = rec(
+        "createCalibrationAnchor",
+        P,
+        body={"pixel_selection": {"percentX": 0.5, "percentY": 0.9}, "height": 0.0},
+    )
     anchor = body["data"]["id"]
     rec("createCalibrationAnchor", P, body={"height": 1.0})
     rec("getCalibrationAnchor", dict(P, anchor_id=anchor))
@@ -172,7 +225,7 @@ def _run_scenario(rec, srv):
     rec("getUser", {"user_id": me})
     rec("getUser", {"user_id": "nobody"})
     rec("getUserActiveState", {"user_id": me})
-    rec("setUserActiveState", {"user_id": me}, body={"path": "jobs/%s" % jid, "page": "map"})
+    rec("setUserActiveState", {"user_id": me}, body={"path": f"jobs/{jid}", "page": "map"})
     rec("listTrackedActions", {"company_id": company}, query={"limit": "3"})
     rec("listTrackedActions", {"company_id": "-Nother"})
     rec("getActionModels", {"company_id": company})
@@ -198,7 +251,9 @@ def test_every_operation_conforms(spec, sandbox_factory):
     rec2("whoAmI")
     rec2("whoAmI")
     calls = rec.calls + rec2.calls
-    assert {c[0] for c in calls} == set(ops), "operations never exercised: %s" % (set(ops) - {c[0] for c in calls})
+    assert {c[0] for c in calls} == set(ops), "operations never exercised: %s" % (
+        set(ops) - {c[0] for c in calls}
+    )
     statuses = {c[1] for c in calls}
     assert {200, 400, 401, 403, 404, 429, 501} - statuses <= {501}
     problems = []
@@ -210,11 +265,13 @@ def test_every_operation_conforms(spec, sandbox_factory):
             resp = resolver.resolve(resp["$ref"])[1]
         schema = resp["content"]["application/json"]["schema"]
         if isinstance(body, dict) and "error" in body and "status" not in body:
-            schema = {"$ref": "#/components/schemas/AuthErrorEnvelope"}   # middleware shape
+            schema = {"$ref": "#/components/schemas/AuthErrorEnvelope"}  # middleware shape
             assert set(body) == {"error"}
         validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
         for e in validator.iter_errors(body):
-            problems.append("%s %s: %s at %s" % (op_id, status, e.message, list(e.absolute_path)))
+            problems.append(f"{op_id} {status}: {e.message} at {list(e.absolute_path)}")
         if isinstance(body, dict) and body.get("status") in ("success", "error"):
-            assert isinstance(body["meta"]["token_count"], int) and isinstance(body["meta"]["last_refill_time"], int)
+            assert isinstance(body["meta"]["token_count"], int) and isinstance(
+                body["meta"]["last_refill_time"], int
+            )
     assert not problems, "\n".join(problems[:30])

@@ -1,4 +1,5 @@
 """Fault injection: start-up args, set_faults(), the admin route; own seeded RNG."""
+
 from __future__ import annotations
 
 import http.client
@@ -20,11 +21,15 @@ def srv(sandbox_factory):
 
 
 def _raw_post(srv, path, body):
-    """POST without urllib's error mapping; returns (status, bytes) or raises OSError/HTTPException."""
+    """POST without urllib's error mapping: (status, bytes), or OSError/HTTPException."""
     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
     try:
-        conn.request("POST", "/api/v3" + path + "?api_key=demo-key", body=json.dumps(body),
-                     headers={"Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            "/api/v3" + path + "?api_key=demo-key",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json"},
+        )
         resp = conn.getresponse()
         return resp.status, resp.read()
     finally:
@@ -36,7 +41,12 @@ def test_error_rate_answers_500_without_applying(srv):
     n = len(srv.store.data[srv.job_id].nodes)
     shapes = set()
     for _ in range(12):
-        s, body = sandbox_call(srv, "POST", "/jobs/%s/nodes" % srv.job_id, body={"latitude": 40, "longitude": -77})
+        s, body = sandbox_call(
+            srv,
+            "POST",
+            f"/jobs/{srv.job_id}/nodes",
+            body={"latitude": 40, "longitude": -77},
+        )
         assert s == 500
         shapes.add("error" if "error" in body else body["type"])
     assert shapes <= {"error", "internal_error"} and shapes
@@ -49,12 +59,20 @@ def test_error_rate_answers_500_without_applying(srv):
 def test_drop_after_write_applies_then_closes(srv):
     srv.set_faults(drop_after_write_rate=1.0)
     with pytest.raises((http.client.HTTPException, OSError)):
-        _raw_post(srv, "/jobs/%s/nodes/%s" % (srv.job_id, NODE_ID), {"latitude": 40.1, "longitude": -77.1})
-    assert NODE_ID in srv.store.data[srv.job_id].nodes         # the write happened
-    assert sandbox_call(srv, "GET", "/jobs/%s/nodes/%s" % (srv.job_id, NODE_ID))[0] == 200   # reads not dropped
+        _raw_post(
+            srv,
+            f"/jobs/{srv.job_id}/nodes/{NODE_ID}",
+            {"latitude": 40.1, "longitude": -77.1},
+        )
+    assert NODE_ID in srv.store.data[srv.job_id].nodes  # the write happened
+    assert (
+        sandbox_call(srv, "GET", f"/jobs/{srv.job_id}/nodes/{NODE_ID}")[0] == 200
+    )  # reads not dropped
     srv.set_faults(drop_after_write_rate=0)
-    s, _ = _raw_post(srv, "/jobs/%s/nodes/%s" % (srv.job_id, NODE_ID), {"latitude": 40.1, "longitude": -77.1})
-    assert s == 200   # the retry at the client id is safe
+    s, _ = _raw_post(
+        srv, f"/jobs/{srv.job_id}/nodes/{NODE_ID}", {"latitude": 40.1, "longitude": -77.1}
+    )
+    assert s == 200  # the retry at the client id is safe
 
 
 def test_storm_429_then_recovers(srv):
@@ -69,16 +87,21 @@ def test_rate_429_uses_its_own_seeded_rng(sandbox_factory):
     def pattern(seed):
         s = sandbox_factory(seed=seed, general_interval_ms=0, faults={"rate_429": 0.5})
         return [sandbox_call(s, "GET", "/")[0] for _ in range(20)]
+
     a, b = pattern(7), pattern(7)
     assert a == b and 429 in a and 200 in a
 
 
 def test_drain_bucket_gives_token_429_until_refill(sandbox_factory):
-    srv = sandbox_factory(general_interval_ms=0, time_scale=600)      # refill period 0.1 s
+    srv = sandbox_factory(general_interval_ms=0, time_scale=600)  # refill period 0.1 s
     assert sandbox_call(srv, "GET", "/jobs")[0] == 200
     srv.set_faults(drain_bucket=True)
     s, body = sandbox_call(srv, "GET", "/jobs")
-    assert s == 429 and body["type"] == "token_rate_limit_exceeded" and body["meta"]["token_count"] == 0
+    assert (
+        s == 429
+        and body["type"] == "token_rate_limit_exceeded"
+        and body["meta"]["token_count"] == 0
+    )
     deadline = time.time() + 10
     while s == 429 and time.time() < deadline:
         time.sleep(0.05)
@@ -92,7 +115,7 @@ def test_shrink_bucket_at_next_refill(sandbox_factory):
     assert body["meta"]["token_count"] == 999
     srv.set_faults(shrink_bucket_to=40)
     s, body = sandbox_call(srv, "GET", "/jobs")
-    assert body["meta"]["token_count"] == 998          # not before the refill
+    assert body["meta"]["token_count"] == 998  # not before the refill
     first = body["meta"]["last_refill_time"]
     deadline = time.time() + 10
     while body["meta"]["last_refill_time"] == first and time.time() < deadline:
@@ -105,7 +128,9 @@ def test_shrink_bucket_at_next_refill(sandbox_factory):
 
 def test_malformed_json_after_applying(srv):
     srv.set_faults(malformed_json_rate=1.0)
-    s, raw = _raw_post(srv, "/jobs/%s/nodes/%s" % (srv.job_id, NODE_ID), {"latitude": 40.1, "longitude": -77.1})
+    s, raw = _raw_post(
+        srv, f"/jobs/{srv.job_id}/nodes/{NODE_ID}", {"latitude": 40.1, "longitude": -77.1}
+    )
     assert s == 200
     with pytest.raises(ValueError):
         json.loads(raw)
@@ -116,7 +141,7 @@ def test_latency_and_path_filter(srv):
     srv.set_faults(latency_ms=1, path_filter="/photos")
     assert sandbox_call(srv, "GET", "/jobs")[0] == 200
     assert "latency_ms" not in srv.stats["faults"]["counts"]
-    assert sandbox_call(srv, "GET", "/jobs/%s/photos" % srv.job_id)[0] == 200
+    assert sandbox_call(srv, "GET", f"/jobs/{srv.job_id}/photos")[0] == 200
     assert srv.stats["faults"]["counts"]["latency_ms"] == 1
 
 
@@ -130,9 +155,12 @@ def test_fault_settings_are_validated(srv):
 
 
 def _admin(srv, method, body=None, token=None):
-    req = urllib.request.Request(srv.root_url + "/__admin/faults", method=method,
-                                 data=None if body is None else json.dumps(body).encode(),
-                                 headers={"X-Admin-Token": token if token is not None else srv.admin_token})
+    req = urllib.request.Request(
+        srv.root_url + "/__admin/faults",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"X-Admin-Token": token if token is not None else srv.admin_token},
+    )
     try:
         with urllib.request.urlopen(req) as resp:
             return resp.status, json.load(resp)

@@ -1,4 +1,5 @@
 """Sample-job generator: determinism by seed, exact sizes, realism like real-data.md."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,19 @@ def _make(n, seed=1):
 
 def _dump(store, jid):
     jd = store.data[jid]
-    return json.dumps([list(jd.nodes.values()), list(jd.connections.values()), list(jd.photos.values()),
-                       jd.recipes, jd.traces, jd.elements, jd.anchors, store.jobs[jid]], sort_keys=True)
+    return json.dumps(
+        [
+            list(jd.nodes.values()),
+            list(jd.connections.values()),
+            list(jd.photos.values()),
+            jd.recipes,
+            jd.traces,
+            jd.elements,
+            jd.anchors,
+            store.jobs[jid],
+        ],
+        sort_keys=True,
+    )
 
 
 def _metres(lat1, lon1, lat2, lon2):
@@ -85,7 +97,9 @@ def test_street_grid_near_carlisle_with_realistic_spans(job):
     assert types["existing anchor"] + types["new anchor"] > 10
     buttons = Counter(c["button"] for c in jd.connections.values())
     assert {"aerial", "ref", "anchor"} <= set(buttons)
-    ctypes = {next(iter(c["attributes"]["connection_type"].values())) for c in jd.connections.values()}
+    ctypes = {
+        next(iter(c["attributes"]["connection_type"].values())) for c in jd.connections.values()
+    }
     assert {"aerial cable", "reference"} <= ctypes
 
 
@@ -94,9 +108,13 @@ def test_breakpoints_and_midpoint_sections(job):
     with_bp = [c for c in jd.connections.values() if c.get("breakpoints")]
     assert 0.03 < len(with_bp) / len(jd.connections) < 0.3
     for c in with_bp:
-        for lat, lon in c["breakpoints"]:            # latitude first
+        for lat, lon in c["breakpoints"]:  # latitude first
             assert 39 < lat < 41 and -78 < lon < -76
-    mids = [c["sections"]["midpoint_section"] for c in jd.connections.values() if "midpoint_section" in c["sections"]]
+    mids = [
+        c["sections"]["midpoint_section"]
+        for c in jd.connections.values()
+        if "midpoint_section" in c["sections"]
+    ]
     assert len(mids) > 100
     assert all("multi_attributes" in s and "attributes" not in s for s in mids)
     assert any(s["multi_attributes"] for s in mids)
@@ -109,9 +127,15 @@ def test_loosely_typed_attributes_like_real_data(job):
     heights = [n["attributes"]["pole_height"]["one"] for n in poles]
     assert any(isinstance(h, str) for h in heights) and any(isinstance(h, int) for h in heights)
     assert all(isinstance(n["attributes"]["scid"]["auto_button"], str) for n in poles)
-    tags = [n["attributes"]["pole_tag"]["multi_added"] for n in poles if "pole_tag" in n["attributes"]]
+    tags = [
+        n["attributes"]["pole_tag"]["multi_added"] for n in poles if "pole_tag" in n["attributes"]
+    ]
     assert tags and all({"company", "owner", "tagtext"} <= set(t) for t in tags)
-    vps = [n["attributes"]["vantage_point"]["auto_button"] for n in poles if "vantage_point" in n["attributes"]]
+    vps = [
+        n["attributes"]["vantage_point"]["auto_button"]
+        for n in poles
+        if "vantage_point" in n["attributes"]
+    ]
     assert vps and all({"latitude", "longitude"} == set(v) for v in vps)
     keys = {k for n in jd.nodes.values() for inst in n["attributes"].values() for k in inst}
     assert {"one", "value", "auto_button", "multi_added"} <= keys
@@ -155,8 +179,14 @@ def test_photo_exif_matches_node_position_and_time(job):
             (tb,) = n["attributes"]["time_bucket"].values()
             assert tb["start"] // 1000 <= info["date_taken"] <= tb["stop"] // 1000
             assert info["date_taken"] == rec["date_taken"]
-            assert info["camera_make"] == rec["camera_make"] and info["camera_model"] == rec["camera_model"]
-            assert (info["image_width"], info["image_height"]) == (rec["image_width"], rec["image_height"])
+            assert (
+                info["camera_make"] == rec["camera_make"]
+                and info["camera_model"] == rec["camera_model"]
+            )
+            assert (info["image_width"], info["image_height"]) == (
+                rec["image_width"],
+                rec["image_height"],
+            )
             checked += 1
     assert checked > 50
     when = dt.datetime.fromtimestamp(rec["date_taken"], dt.timezone.utc)
@@ -167,11 +197,14 @@ def test_extra_jobs_and_world(job):
     store, jid, _ = job
     assert len(store.jobs) == 3
     assert {j["status"] for j in store.jobs.values()} == {"active", "archived"}
-    assert store.me in store.users and store.models and store.tracked_actions and store.action_models
+    assert (
+        store.me in store.users and store.models and store.tracked_actions and store.action_models
+    )
 
 
 def test_generator_rejects_out_of_range_sizes():
     from plugin.sandbox import SandboxServer
+
     for n in (5, 50001, -1):
         with pytest.raises(ValueError):
             SandboxServer(sample_nodes=n)

@@ -1,4 +1,5 @@
 """The stdlib JPEG writer: decodable by Pillow and Qt, EXIF readable."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,9 @@ from plugin.sandbox.jpeg import make_jpeg, pole_photo
 
 def test_structure_and_exif_round_trip():
     when = dt.datetime(2026, 5, 1, 13, 22, 10, tzinfo=dt.timezone.utc)
-    data = make_jpeg(40, 24, (10, 200, 30), lat=-33.8688, lon=151.2093, taken=when, make="Make", model="Model")
+    data = make_jpeg(
+        40, 24, (10, 200, 30), lat=-33.8688, lon=151.2093, taken=when, make="Make", model="Model"
+    )
     assert looks_like_jpeg(data)
     info = jpeg_info(data)
     assert info["image_width"] == 40 and info["image_height"] == 24
@@ -43,8 +46,13 @@ def test_pillow_decodes_colours_and_exif():
     img = Image.open(io.BytesIO(data))
     img.load()
     assert img.size == (32, 16) and img.mode == "RGB"
-    for (x, y), want in {(3, 3): (255, 0, 0), (11, 3): (0, 0, 255), (3, 11): (0, 255, 0),
-                         (11, 11): (255, 255, 255), (19, 3): (255, 0, 0)}.items():
+    for (x, y), want in {
+        (3, 3): (255, 0, 0),
+        (11, 3): (0, 0, 255),
+        (3, 11): (0, 255, 0),
+        (11, 11): (255, 255, 255),
+        (19, 3): (255, 0, 0),
+    }.items():
         got = img.getpixel((x, y))
         assert all(abs(a - b) <= 4 for a, b in zip(got, want)), (x, y, got)
     exif = img.getexif()
@@ -52,18 +60,27 @@ def test_pillow_decodes_colours_and_exif():
     gps = exif.get_ifd(0x8825)
     assert gps[1] == "N" and gps[3] == "W"
     assert float(gps[2][0]) == 40 and float(gps[4][0]) == 77
-    assert exif.get_ifd(0x8769)[0x9003] == dt.datetime.fromtimestamp(1780000000, dt.timezone.utc).strftime(
-        "%Y:%m:%d %H:%M:%S")
+    assert exif.get_ifd(0x8769)[0x9003] == dt.datetime.fromtimestamp(
+        1780000000, dt.timezone.utc
+    ).strftime("%Y:%m:%d %H:%M:%S")
 
 
 def test_qt_decodes_pole_photo():
     QtGui = pytest.importorskip("qgis.PyQt.QtGui")
-    data = make_jpeg(160, 120, pole_photo(160, 120, (135, 190, 235), (90, 60, 30), (60, 120, 50)),
-                     lat=40.2, lon=-77.19, taken=1780000000)
+    data = make_jpeg(
+        160,
+        120,
+        pole_photo(160, 120, (135, 190, 235), (90, 60, 30), (60, 120, 50)),
+        lat=40.2,
+        lon=-77.19,
+        taken=1780000000,
+    )
     img = QtGui.QImage()
     assert img.loadFromData(data, "JPG")
     assert (img.width(), img.height()) == (160, 120)
     sky = QtGui.QColor(img.pixel(4, 4))
     pole = QtGui.QColor(img.pixel(84, 60))
     ground = QtGui.QColor(img.pixel(4, 116))
-    assert abs(sky.blue() - 235) <= 4 and abs(pole.red() - 90) <= 4 and abs(ground.green() - 120) <= 4
+    assert (
+        abs(sky.blue() - 235) <= 4 and abs(pole.red() - 90) <= 4 and abs(ground.green() - 120) <= 4
+    )

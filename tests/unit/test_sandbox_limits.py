@@ -1,4 +1,5 @@
 """Sandbox authentication, general rate limit, token bucket, costs, stats."""
+
 from __future__ import annotations
 
 import time
@@ -19,7 +20,7 @@ def test_auth_middleware_shapes(sandbox):
 
 
 def test_general_limit_rejects_second_call_within_interval(sandbox_factory):
-    srv = sandbox_factory(general_interval_ms=60000)   # 60 s: the second call is surely too soon
+    srv = sandbox_factory(general_interval_ms=60000)  # 60 s: the second call is surely too soon
     assert sandbox_call(srv, "GET", "/")[0] == 200
     s, body = sandbox_call(srv, "GET", "/jobs")
     assert (s, body) == (429, {"error": "GENERAL RATE LIMIT EXCEEDED"})
@@ -30,15 +31,16 @@ def test_general_limit_rejects_second_call_within_interval(sandbox_factory):
 def test_general_limit_logic_with_fake_arrivals():
     lim = RateLimiter(general_interval_s=0.05)
     assert lim.general_ok("k", 100.000)
-    assert not lim.general_ok("k", 100.030)       # too soon
-    assert not lim.general_ok("k", 100.049)       # still measured from the last accepted call
+    assert not lim.general_ok("k", 100.030)  # too soon
+    assert not lim.general_ok("k", 100.049)  # still measured from the last accepted call
     assert lim.general_ok("k", 100.050)
-    assert lim.general_ok("other", 100.051)       # per key
+    assert lim.general_ok("other", 100.051)  # per key
     assert lim.counts["429_general"] == 2
 
 
 def test_time_scale_divides_interval_and_period():
     from plugin.sandbox import SandboxServer
+
     srv = SandboxServer(time_scale=60, general_interval_ms=50)
     assert srv.limiter.refill_period_s == pytest.approx(1.0)
     assert srv.limiter.general_interval_s == pytest.approx(0.05 / 60)
@@ -47,25 +49,25 @@ def test_time_scale_divides_interval_and_period():
 def test_token_bucket_costs_meta_and_429(sandbox_factory):
     srv = sandbox_factory(sample_nodes=10, bucket_size=25, general_interval_ms=0)
     before = int(time.time() * 1000)
-    path = "/jobs/%s/nodes" % srv.job_id
+    path = f"/jobs/{srv.job_id}/nodes"
     s, body = sandbox_call(srv, "GET", path)
     assert s == 200 and body["meta"]["token_count"] == 24
     refill = body["meta"]["last_refill_time"]
     assert before - 5 <= refill <= int(time.time() * 1000) + 5
     s, body = sandbox_call(srv, "GET", "/")
-    assert body["meta"]["token_count"] == 24                        # GET / is free
+    assert body["meta"]["token_count"] == 24  # GET / is free
     s, body = sandbox_call(srv, "POST", path, body={"latitude": 40, "longitude": -77})
-    assert s == 200 and body["meta"]["token_count"] == 14           # POST costs 10
+    assert s == 200 and body["meta"]["token_count"] == 14  # POST costs 10
     s, body = sandbox_call(srv, "POST", path, body={"latitude": 1})  # failed calls are not charged
     assert s == 400 and body["meta"]["token_count"] == 14
     nid = body and sandbox_call(srv, "GET", path)[1]["data"][0]["id"]
-    s, body = sandbox_call(srv, "DELETE", "%s/%s" % (path, nid))
-    assert s == 200 and body["meta"]["token_count"] == 3            # GET 1 + DELETE 10
+    s, body = sandbox_call(srv, "DELETE", f"{path}/{nid}")
+    assert s == 200 and body["meta"]["token_count"] == 3  # GET 1 + DELETE 10
     s, body = sandbox_call(srv, "POST", path, body={"latitude": 40, "longitude": -77})
     assert s == 429
     assert body["status"] == "error" and body["type"] == "token_rate_limit_exceeded"
     assert body["meta"] == {"token_count": 3, "last_refill_time": refill}
-    s, body = sandbox_call(srv, "GET", "/models")                   # costs 100
+    s, body = sandbox_call(srv, "GET", "/models")  # costs 100
     assert s == 429 and body["type"] == "token_rate_limit_exceeded"
     s, body = sandbox_call(srv, "GET", path, query={"limit": "1"})
     assert s == 200 and body["meta"]["token_count"] == 2
@@ -76,7 +78,7 @@ def test_token_bucket_costs_meta_and_429(sandbox_factory):
 
 
 def test_bucket_resets_to_full_after_period(sandbox_factory):
-    srv = sandbox_factory(bucket_size=30, time_scale=600, general_interval_ms=0)   # period 0.1 s
+    srv = sandbox_factory(bucket_size=30, time_scale=600, general_interval_ms=0)  # period 0.1 s
     s, body = sandbox_call(srv, "GET", "/users/whoami")
     first = body["meta"]["last_refill_time"]
     deadline = time.time() + 10
@@ -86,7 +88,7 @@ def test_bucket_resets_to_full_after_period(sandbox_factory):
         if body["meta"]["last_refill_time"] != first or time.time() > deadline:
             break
     assert body["meta"]["last_refill_time"] >= first + 100
-    assert body["meta"]["token_count"] == 29                       # reset to full, then this call
+    assert body["meta"]["token_count"] == 29  # reset to full, then this call
     assert len(srv.stats["windows"]) >= 2
 
 
@@ -102,12 +104,15 @@ def test_admin_stats_route(sandbox):
     import json
     import urllib.error
     import urllib.request
+
     sandbox_call(sandbox, "GET", "/jobs")
     req = urllib.request.Request(sandbox.root_url + "/__admin/stats")
     with pytest.raises(urllib.error.HTTPError) as exc:
         urllib.request.urlopen(req)
     assert exc.value.code == 403
-    req = urllib.request.Request(sandbox.root_url + "/__admin/stats", headers={"X-Admin-Token": sandbox.admin_token})
+    req = urllib.request.Request(
+        sandbox.root_url + "/__admin/stats", headers={"X-Admin-Token": sandbox.admin_token}
+    )
     with urllib.request.urlopen(req) as resp:
         stats = json.load(resp)
     assert stats["requests"] >= 1 and stats["windows"][0]["spent"] >= 1
