@@ -26,6 +26,9 @@ How to add your part (one line in a list below, nothing else in this file):
   "KatapultProvider")``; it is called with no arguments and must return a
   ``QgsProcessingProvider`` (registered in ``initProcessing``, removed at unload).
 
+* Something to start with the plugin (called with it at the end of ``initGui``):
+  one ``lazy(...)`` line in ``STARTUP``.
+
 * Anything else to undo at unload (a worker thread, signal connections):
   ``plugin.add_cleanup(callable)``; cleanups run in reverse order.
 
@@ -116,6 +119,9 @@ ACTIONS: list[ActionSpec] = [
         QT_TRANSLATE_NOOP("KatapultPlugin", "Settings…"),
         lazy("gui.settings_dialog", "open_settings_dialog"),
     ),
+    ActionSpec("katapult_pole_line", QT_TRANSLATE_NOOP("KatapultPlugin", "Draw pole line"),
+               lazy("maptools.activate", "toggle_pole_line_tool"), icon="pole_line.svg",
+               checkable=True),
     ActionSpec(
         "katapult_about",
         QT_TRANSLATE_NOOP("KatapultPlugin", "About Katapult for QGIS"),
@@ -130,6 +136,9 @@ DOCKS: list[DockSpec] = [
     DockSpec("KatapultPhotoDock", QT_TRANSLATE_NOOP("KatapultPlugin", "Katapult photos"),
              lazy("gui.photo_dock", "create_photo_dock")),
 ]
+
+# Called with the plugin at the end of initGui (a failure is reported, the rest still loads).
+STARTUP: list[Callable[[Any], Any]] = [lazy("maptools.activate", "start_topology")]
 
 # A callable returning a QgsProcessingProvider, or None until the provider exists.
 PROCESSING_PROVIDER: Callable[[], Any] | None = lazy("processing.provider", "KatapultProvider")
@@ -192,6 +201,11 @@ class KatapultPlugin:
             self._add_action(spec)
         for spec in DOCKS:
             self._add_dock(spec)
+        for start in STARTUP:
+            try:
+                start(self)
+            except Exception as exc:
+                self._report(self.tr("A Katapult start-up step failed"), exc)
 
     def unload(self) -> None:
         """Remove everything initGui added."""
