@@ -121,6 +121,10 @@ class RateLimiter:
             b = self._bucket(key, self.clock())
             b.tokens = 0
 
+    def count_general_429(self) -> None:
+        with self.lock:
+            self.counts["429_general"] += 1
+
     def count_status(self, status: int) -> None:
         with self.lock:
             self.counts["requests"] += 1

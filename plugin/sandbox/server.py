@@ -28,6 +28,33 @@ class _HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     sandbox: SandboxServer
 
+    def server_activate(self) -> None:
+        self._conns: set[socket.socket] = set()
+        self._conns_lock = threading.Lock()
+        super().server_activate()
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        conn, addr = super().get_request()
+        with self._conns_lock:
+            self._conns.add(conn)
+        return conn, addr
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._conns_lock:
+            self._conns.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Close kept-alive client connections so nothing is served after stop()."""
+        with self._conns_lock:
+            conns = list(self._conns)
+            self._conns.clear()
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
 
 class _DroppedError(Exception):
     """The fault injector closed the socket without answering."""
@@ -35,6 +62,7 @@ class _DroppedError(Exception):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 300  # idle keep-alive connections are closed after 5 minutes
     server_version = "KatapultSandbox/1"
     server: _HTTPServer
 
@@ -56,6 +84,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PATCH(self) -> None:
         self._dispatch("PATCH")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch("OPTIONS")
 
     # ------------------------------------------------------------------ plumbing
     def _dispatch(self, method: str) -> None:
@@ -124,7 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(payload)
+        if self.command != "HEAD":
+            self.wfile.write(payload)
         self.server.sandbox.limiter.count_status(status)
 
     def send_json(self, status: int, obj: Any) -> None:
@@ -258,6 +293,7 @@ class SandboxServer:
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
+            self._httpd.close_connections()
             self._httpd = None
         if self._thread is not None:
             self._thread.join(5)
@@ -356,7 +392,7 @@ class SandboxServer:
                     self.faults.count("latency_ms")
                     time.sleep(latency / 1000.0)
                 if self.faults.take_storm() or self.faults.roll("rate_429"):
-                    self.limiter.counts["429_general"] += 1
+                    self.limiter.count_general_429()
                     raise MiddlewareError(429, "GENERAL RATE LIMIT EXCEEDED")
         except MiddlewareError as err:
             h.read_body(self.max_upload_bytes)

@@ -41,13 +41,14 @@ FILE_TYPES = ("webp", "jpg")
 URL_LIFETIME_S = 7 * 24 * 3600
 _ELEMENT_FIELDS = {
     "id",
+    "last_updated",
     "element_type",
     "pixel_selection",
     "manual_height",
     "parent_id",
     "trace_id",
 }
-_TRACE_FIELDS = {"id", "_trace_type", "items", "trace_type"}
+_TRACE_FIELDS = {"id", "_trace_type", "items", "trace_type", "last_updated"}
 
 
 class RawJson(str):
@@ -1091,10 +1092,12 @@ class Store:
             a["pixel_selection"] = v.check_pixel_selection(body["pixel_selection"])
         if "height" in body:
             a["height"] = body["height"]
+        ms = self.stamp()
+        a["last_updated"] = iso_from_ms(ms)
         jd.anchors.setdefault(photo_id, {})[aid] = a
         jd.ids.add(aid)
         jd.photos[photo_id].pop("stick_align", None)  # changing anchors un-calibrates the photo
-        self._touch_job(job)
+        self._touch_job(job, ms)
         return copy.deepcopy(a)
 
     def delete_anchor(self, job_id: str, photo_id: str, anchor_id: str) -> dict:
@@ -1159,9 +1162,11 @@ class Store:
         if "trace_type" in body:
             t["_trace_type"] = body["trace_type"]
         v.apply_flat(t, body.get("attributes") or {}, reserved=_TRACE_FIELDS)
+        ms = self.stamp()
+        t["last_updated"] = iso_from_ms(ms)
         jd.traces[tid] = t
         jd.ids.add(tid)
-        self._touch_job(job)
+        self._touch_job(job, ms)
         return copy.deepcopy(t)
 
     def delete_trace(self, job_id: str, trace_id: str) -> dict:
