@@ -242,12 +242,12 @@ def merge_entity(
     conflicts: List[Conflict] = []
     for name in _names(kind, start, local, remote):
         b, lo, re_ = (_component(kind, e, name) for e in (start, local, remote))
-        if _equal(name, lo, re_, tolerance):
-            value = lo
-        elif _equal(name, lo, b, tolerance):
-            value = re_
+        if _equal(name, lo, b, tolerance):
+            value = re_  # unchanged here (within tolerance): the server's value
         elif _equal(name, re_, b, tolerance):
             value = lo
+        elif _equal(name, lo, re_, tolerance):
+            value = re_
         else:
             value = None
             if name.startswith(ATTR_PREFIX) and lo and re_:

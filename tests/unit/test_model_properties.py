@@ -357,3 +357,84 @@ def test_new_entity_body_recreates_the_row(attrs, lat, lon):
             assert same_field_value(again[spec.name], row[spec.name], spec.kind) or _equivalent(
                 again[spec.name], row[spec.name], spec.kind
             ), spec
+
+
+# ---------------------------------------------------------------- merge properties
+
+
+@st.composite
+def node_versions(draw):
+    """A base node and a random edit of it (attribute set/remove/add-instance, move)."""
+    base = {
+        "id": "-Node0000000000000000",
+        "latitude": draw(lats),
+        "longitude": draw(lons),
+        "attributes": draw(attribute_lists),
+    }
+
+    def mutate(entity):
+        out = json.loads(json.dumps(entity))
+        for _ in range(draw(st.integers(0, 3))):
+            op = draw(st.sampled_from(["set", "remove", "add", "move"]))
+            names = sorted(out["attributes"])
+            if op == "move":
+                out["latitude"] = draw(lats)
+            elif op == "set" and names:
+                name = draw(st.sampled_from(names))
+                iid = draw(st.sampled_from(sorted(out["attributes"][name])))
+                out["attributes"][name][iid] = draw(values)
+            elif op == "remove" and names:
+                del out["attributes"][draw(st.sampled_from(names))]
+            else:
+                name = draw(attr_names)
+                out["attributes"].setdefault(name, {})[draw(instance_ids)] = draw(values)
+        return out
+
+    return base, mutate(base), mutate(base)
+
+
+def _same_state(a, b):
+    """Same attributes, and positions equal within the merge tolerance (1e-9 degrees)."""
+    return (
+        abs(a["latitude"] - b["latitude"]) <= 1e-9
+        and abs(a["longitude"] - b["longitude"]) <= 1e-9
+        and same_json(a["attributes"], b["attributes"])
+    )
+
+
+@SETTINGS
+@given(node_versions())
+def test_merge_properties(versions):
+    from plugin.model.merge import merge_entity
+
+    base, local, remote = versions
+    # one side unchanged -> the other side wins, no conflict
+    res = merge_entity("node", base, local, base)
+    assert not res.conflicts and _same_state(res.merged, local)
+    res = merge_entity("node", base, base, remote)
+    assert not res.conflicts and _same_state(res.merged, remote)
+    # the same change on both sides is no conflict
+    res = merge_entity("node", base, local, json.loads(json.dumps(local)))
+    assert not res.conflicts and _same_state(res.merged, local)
+    # conflicts are symmetric, and resolving all as mine/theirs gives a full side where they clash
+    a = merge_entity("node", base, local, remote)
+    b = merge_entity("node", base, remote, local)
+    assert [c.field for c in a.conflicts] == [c.field for c in b.conflicts]
+    mine, theirs = a.resolve(default="mine"), a.resolve(default="theirs")
+    for c in a.conflicts:
+        if c.attribute is not None:
+            assert same_json(
+                mine["attributes"].get(c.attribute), local["attributes"].get(c.attribute)
+            )
+            assert same_json(
+                theirs["attributes"].get(c.attribute), remote["attributes"].get(c.attribute)
+            )
+    # without conflicts, every component equals one side's version
+    if not a.conflicts:
+        merged = a.merged["attributes"]
+        for name in set(local["attributes"]) | set(remote["attributes"]) | set(base["attributes"]):
+            lv, rv, bv = (e["attributes"].get(name) for e in (local, remote, base))
+            if same_json(lv, bv):
+                assert same_json(merged.get(name), rv)
+            elif same_json(rv, bv):
+                assert same_json(merged.get(name), lv)
