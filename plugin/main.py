@@ -135,6 +135,8 @@ DOCKS: list[DockSpec] = [
              lazy("gui.job_browser", "JobBrowserDock")),
     DockSpec("KatapultPhotoDock", QT_TRANSLATE_NOOP("KatapultPlugin", "Katapult photos"),
              lazy("gui.photo_dock", "create_photo_dock")),
+    DockSpec("KatapultSyncDock", QT_TRANSLATE_NOOP("KatapultPlugin", "Katapult sync"),
+             lazy("gui.sync_dock", "create_sync_dock")),
 ]
 
 # Called with the plugin at the end of initGui (a failure is reported, the rest still loads).

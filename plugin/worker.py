@@ -117,10 +117,26 @@ class SyncWorker(QObject):
     # -- client ------------------------------------------------------
     @property
     def client(self) -> Any:
-        """The client (built lazily in the worker thread from ``client_factory``)."""
+        """The client (built by :meth:`ensure_client` on the submitting thread)."""
         if self._client is None and self._client_factory is not None:
             self._client = self._client_factory()
         return self._client
+
+    def ensure_client(self) -> Any:
+        """Build the client now (main thread: settings and auth database) if there is none.
+
+        Raises what the factory raises (e.g. no key configured) so the GUI can say so.
+        """
+        if self._client is None and self._client_factory is not None:
+            self._client = self._client_factory()
+        return self._client
+
+    def reset_client(self) -> None:
+        """Forget the client: the next submission builds a new one (new key or server)."""
+        if self._client_factory is not None:
+            def drop(worker: SyncWorker, cancel: Any) -> None:
+                worker._client = None
+            self.submit(drop, lane="interactive")
 
     def set_client(self, client: Any) -> None:
         """Replace the client (e.g. after the user entered a new key). Submit as a job to stay ordered."""
@@ -134,7 +150,7 @@ class SyncWorker(QObject):
         if gov is None or not hasattr(gov, "estimate_seconds"):
             return None
         try:
-            return float(gov.estimate_seconds(cost))
+            return float(gov.estimate_seconds(cost, calls=max(0, int(cost) // ex.WRITE_COST)))
         except Exception:  # noqa: BLE001 - an ETA is advisory
             return None
 
@@ -148,6 +164,7 @@ class SyncWorker(QObject):
 
     def submit_read(self, fn: Callable[[Any, Any], Any]) -> int:
         """Interactive read: ``fn(client, cancel)`` runs ahead of bulk writes."""
+        self.ensure_client()
         return self.submit(lambda worker, cancel: fn(worker.client, cancel), lane="interactive")
 
     def submit_plan(self, path: str, planner: Callable[[Journal], Any]) -> int:
@@ -162,6 +179,7 @@ class SyncWorker(QObject):
 
     def submit_drain(self, path: str, job_id: str) -> int:
         """Bulk: drain the journal of ``path`` (job ``job_id``)."""
+        self.ensure_client()
         self._last_drain = (path, job_id)
         job = _Job(next(self._ids), "bulk", lambda w, c: w._drain(path, job_id, c), kind="drain")
         self._bulk.put(job)
@@ -178,6 +196,10 @@ class SyncWorker(QObject):
         self._paused.clear()
         if self._last_drain is not None and self._draining is None:
             self.submit_drain(*self._last_drain)
+
+    def clear_pause(self) -> None:
+        """Forget a pause without starting anything (the next drain runs)."""
+        self._paused.clear()
 
     def is_paused(self) -> bool:
         return self._paused.is_set()
@@ -297,6 +319,8 @@ class SyncWorker(QObject):
             status, message = result.status, result.message
             if status == ex.AUTH:
                 self._paused.set()
+                if self._client_factory is not None:
+                    self._client = None  # rebuilt from the settings when the user resumes
                 self.authRequired.emit(message)
         except Exception as exc:  # noqa: BLE001 - surfaced in the dock
             status, message = "error", _mask(str(exc))
@@ -362,3 +386,16 @@ def _mask(text: str) -> str:
     except ImportError:  # pragma: no cover
         return text
     return mask_secrets(text)
+
+
+def shared_worker(plugin: Any) -> SyncWorker:
+    """The plugin's single worker (created on first use, shut down at unload)."""
+    worker = getattr(plugin, "katapult_worker", None)
+    if worker is None:
+        from .connection import make_client
+
+        worker = SyncWorker(client_factory=make_client)
+        plugin.katapult_worker = worker
+        if hasattr(plugin, "add_cleanup"):
+            plugin.add_cleanup(worker.shutdown)
+    return worker

@@ -200,12 +200,31 @@ class SyncDock(QDockWidget):
 
     # -- actions -----------------------------------------------------
     def _push(self) -> None:
-        if self._push_cb is not None:
-            self._push_cb()
+        self._run_action(self._push_cb)
 
     def _pull(self) -> None:
-        if self._pull_cb is not None:
-            self._pull_cb()
+        self._run_action(self._pull_cb)
+
+    def _run_action(self, fn: Optional[Callable[[], None]]) -> None:
+        if fn is None:
+            return
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - the user reads why and what to do
+            self.status_label.setText(str(exc))
+            self._bar(str(exc), 1)
+        self.refresh()
+
+    def _bar(self, text: str, level: int) -> None:
+        if self.iface is None or not hasattr(self.iface, "messageBar"):
+            return
+        try:
+            from qgis.core import Qgis
+
+            levels = {0: Qgis.Info, 1: Qgis.Warning, 2: Qgis.Critical}
+            self.iface.messageBar().pushMessage(_tr("Katapult"), text, levels.get(level, Qgis.Info))
+        except Exception:  # noqa: BLE001 - the dock text says it already
+            pass
 
     def _resume(self) -> None:
         job = self.current_job()
@@ -214,8 +233,11 @@ class SyncDock(QDockWidget):
         if self.worker.is_draining():
             self.worker.resume()
         else:
-            self.worker._paused.clear()
-            self.worker.submit_drain(*job)
+            self.worker.clear_pause()
+            try:
+                self.worker.submit_drain(*job)
+            except Exception as exc:  # noqa: BLE001 - e.g. no key configured
+                self.status_label.setText(str(exc))
 
     def _retry(self) -> None:
         job = self.current_job()
@@ -315,6 +337,37 @@ class SyncDock(QDockWidget):
         kind, entity_id, _op_id = item.data(Qt.UserRole)
         self.show_feature(kind, entity_id)
 
+    def show_pull_summary(self, summary: dict) -> None:
+        """Say what a pull changed."""
+        changed = sum(summary.get("updated", {}).values()) + sum(summary.get("added", {}).values()) \
+            + sum(summary.get("deleted", {}).values())
+        text = _tr("Pulled: {0} items updated from the server, {1} merged with your edits, "
+                   "{2} conflicts.").format(changed, summary.get("merged", 0), summary.get("conflicts", 0))
+        problems = summary.get("problems") or []
+        if problems:
+            text += "\n" + "\n".join(str(p) for p in problems[:10])
+        self.status_label.setText(text)
+        self.refresh()
+
+    def open_conflicts(self, path: str) -> Optional[Any]:
+        """Show the conflict dialog for the job's open conflicts (non-modal)."""
+        from .conflict_dialog import ConflictDialog
+        from .sync_flows import conflicts_of
+
+        job = self.current_job()
+        controller = getattr(self, "controller", None)
+        if job is None or controller is None:
+            return None
+        records = conflicts_of(path)
+        if not records:
+            return None
+        dialog = ConflictDialog(records, lambda rec, choice: controller.resolve(path, job[1], rec, choice),
+                                self, show_item=self.show_feature)
+        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.show()
+        self._conflict_dialog = dialog
+        return dialog
+
     def show_feature(self, kind: str, entity_id: str) -> bool:
         """Select and zoom to the feature of one entity; False if it is not in the layers."""
         job = self.current_job()
@@ -333,3 +386,19 @@ class SyncDock(QDockWidget):
                 canvas.zoomToSelected(layer)
                 canvas.refresh()
         return True
+
+
+def create_sync_dock(plugin: Any) -> SyncDock:
+    """DockSpec factory: the dock, the plugin's worker and the push/pull controller."""
+    from ..worker import shared_worker
+    from .sync_flows import SyncController
+
+    worker = shared_worker(plugin)
+    controller = SyncController(worker)
+    dock = SyncDock(plugin.iface, worker, plugin.iface.mainWindow() if plugin.iface else None,
+                    push=lambda: controller.push(), pull=lambda: controller.pull())
+    dock.controller = controller
+    controller.message.connect(lambda text, level: (dock.status_label.setText(text), dock._bar(text, level)))
+    controller.pullFinished.connect(lambda path, summary: dock.show_pull_summary(summary))
+    controller.conflictsFound.connect(dock.open_conflicts)
+    return dock

@@ -473,6 +473,14 @@ class Journal:
             )
             return cur.rowcount
 
+    def hold_entity(self, kind: str, entity_id: str, parent_id: Optional[str], reason: str) -> int:
+        """Hold the unsent operations of one entity (a conflict waits for the user)."""
+        with self._tx() as con:
+            cur = con.execute("UPDATE kp_journal SET state=?, error=?, updated=? WHERE state IN (?,?) AND kind=?"
+                              " AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+                              (HELD, reason, _now(), PENDING, FAILED, kind, entity_id, parent_id))
+            return cur.rowcount
+
     def release_entity(self, kind: str, entity_id: str, parent_id: Optional[str] = None) -> int:
         """Held ops of one entity (conflict resolved) go back to pending."""
         with self._tx() as con:
