@@ -102,6 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception as exc:  # the server never dies on a bad request
+            sb.last_exception = exc
             if sb.verbose:
                 import traceback
 
@@ -110,7 +111,6 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_json(500, {"error": "INTERNAL ERROR"})
             except OSError:
                 self.close_connection = True
-            sb.last_exception = exc
 
     def read_body(self, limit: int) -> bytes:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():

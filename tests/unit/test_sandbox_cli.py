@@ -83,7 +83,16 @@ def test_cli_ready_line_serves_and_stops(tmp_path):
 def test_cli_state_survives_restart(tmp_path):
     state = tmp_path / "sandbox.json"
     node_id = "cli-state-node-000000001"
-    proc, base, job = _start("--sample-nodes", "15", "--state", str(state), "--time-scale", "60")
+    proc, base, job = _start(
+        "--sample-nodes",
+        "15",
+        "--state",
+        str(state),
+        "--time-scale",
+        "60",
+        "--general-interval-ms",
+        "0",
+    )
     try:
         _post(
             f"{base}/jobs/{job}/nodes/{node_id}?api_key=demo-key",
@@ -92,7 +101,16 @@ def test_cli_state_survives_restart(tmp_path):
     finally:
         assert _stop(proc)[0] == 0
     assert state.exists()
-    proc, base2, job2 = _start("--sample-nodes", "15", "--state", str(state), "--time-scale", "60")
+    proc, base2, job2 = _start(
+        "--sample-nodes",
+        "15",
+        "--state",
+        str(state),
+        "--time-scale",
+        "60",
+        "--general-interval-ms",
+        "0",
+    )
     try:
         assert job2 == job
         node = _get(f"{base2}/jobs/{job}/nodes/{node_id}?api_key=demo-key")["data"]
