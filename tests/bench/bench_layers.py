@@ -1,0 +1,196 @@
+"""Bench: a 20,000-node / 20,000-connection / 10,000-section job from parsed JSON to layers ready.
+
+Figures are ratios to a baseline measured in the same run: writing the same
+features and fields (already flattened, geometries already computed) straight
+into a GeoPackage with QgsVectorFileWriter, one batch per layer. Goal <= 1.5x.
+Peak memory: ru_maxrss growth of the process and tracemalloc's peak of Python
+allocations during one extra (untimed) build.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.bench.bench_layers
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+N_NODES, N_CONNECTIONS, N_SECTIONS = 20000, 20000, 10000
+REPEAT = 3
+_APP = None  # keeps the QgsApplication alive while the bench runs
+
+
+def qgis_app():
+    """The running QgsApplication, or a new headless one."""
+    global _APP
+    from qgis.core import QgsApplication
+
+    app = QgsApplication.instance()
+    if app is None:
+        app = QgsApplication([], True)  # GUI enabled (offscreen): styles with labels need fonts
+        app.initQgis()
+    _APP = app
+    return app
+
+
+def generate_job(seed: int = 1):
+    """Parsed JSON of a generated job with exactly the bench's counts (sandbox generator, no HTTP)."""
+    from plugin.sandbox.generator import generate_sample_job, seed_world
+    from plugin.sandbox.store import Store
+
+    store = Store(seed=seed)
+    seed_world(store, seed)
+    job_id = generate_sample_job(store, N_NODES, seed)
+    nodes = json.loads(str(store.list_nodes(job_id, None, None)))
+    conns = json.loads(str(store.list_connections(job_id)))
+    photos = json.loads(str(store.list_photos(job_id)))
+    rng = random.Random(seed)
+    by_id = {n["id"]: n for n in nodes}
+    # top up spans between nearby generated nodes, then midpoint sections, to the bench's counts
+    extra = 0
+    while len(conns) < N_CONNECTIONS:
+        template = conns[rng.randrange(len(conns))]
+        clone = json.loads(json.dumps(template))
+        clone["id"] = f"-BenchSpan{extra:010d}"
+        clone["sections"] = {}
+        conns.append(clone)
+        extra += 1
+    template_section = next(s for c in conns for s in (c.get("sections") or {}).values())
+    have = sum(len(c.get("sections") or {}) for c in conns)
+    for conn in conns:
+        if have >= N_SECTIONS:
+            break
+        if conn.get("sections"):
+            continue
+        n1, n2 = by_id.get(conn["node_id_1"]), by_id.get(conn["node_id_2"])
+        if not n1 or not n2:
+            continue
+        section = json.loads(json.dumps(template_section))
+        section["latitude"] = (n1["latitude"] + n2["latitude"]) / 2
+        section["longitude"] = (n1["longitude"] + n2["longitude"]) / 2
+        conn["sections"] = {"midpoint_section": section}
+        have += 1
+    return job_id, nodes, conns, photos
+
+
+def maxrss_mb() -> float:
+    """Peak resident set size of this process so far, MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def pipeline(job_id, nodes, conns, photos, path, project):
+    """Parsed JSON -> GeoPackage -> layers in the project (styles and forms applied)."""
+    from plugin.layers.geopackage import JobData, write_job_gpkg
+    from plugin.layers.project import add_job_layers
+
+    report = write_job_gpkg(JobData(job_id, "Bench job", nodes, conns, photos), path)
+    layers = add_job_layers(path, project, None, zoom=False)
+    return report, layers
+
+
+def prepare_baseline(nodes, conns, photos):
+    """Everything the baseline writes, computed outside its timing: fields, rows, coordinates."""
+    from plugin.layers.geopackage import KINDS, photo_row, photo_schema, qgs_fields
+    from plugin.model.entities import build_snapshot
+    from plugin.model.flatten import flatten, geometry, schema_for
+
+    snap = build_snapshot(nodes, conns, photos)
+    layers = []
+    for kind in KINDS:
+        entities = list(snap.entities(kind).values())
+        schema = schema_for(kind, entities)
+        names = [s.name for s in schema]
+        rows = [[flatten(kind, e, schema).get(n) for n in names] for e in entities]
+        coords = [geometry(kind, e, snap.nodes) for e in entities]
+        layers.append((kind, qgs_fields(schema), rows, coords))
+    pschema = photo_schema(list(snap.photos.values()))
+    layers.append(("photo", qgs_fields(pschema), [photo_row(p, pschema) for p in snap.photos.values()],
+                   [None] * len(snap.photos)))
+    return layers
+
+
+def baseline(prepared, path):
+    """Build the features and write each layer in one batch (same writer options as the plugin)."""
+    from qgis.core import QgsFeature, QgsWkbTypes
+
+    from plugin.layers.geopackage import LAYER_NAMES, PHOTOS_TABLE, WKB_TYPES, make_geometry, write_layer
+
+    first = True
+    for kind, fields, rows, coords in prepared:
+        features = []
+        for values, xy in zip(rows, coords):
+            feature = QgsFeature(fields)
+            feature.setAttributes(values)
+            geom = make_geometry(kind, xy) if kind != "photo" else None
+            if geom is not None:
+                feature.setGeometry(geom)
+            features.append(feature)
+        name = PHOTOS_TABLE if kind == "photo" else LAYER_NAMES[kind]
+        wkb = QgsWkbTypes.NoGeometry if kind == "photo" else WKB_TYPES[kind]
+        write_layer(path, name, fields, wkb, features, first, batch_size=len(features) or 1)
+        first = False
+
+
+def main() -> dict:
+    qgis_app()
+    from qgis.core import QgsProject
+
+    t0 = time.perf_counter()
+    job_id, nodes, conns, photos = generate_job()
+    n_sections = sum(len(c.get("sections") or {}) for c in conns)
+    print(f"job: {len(nodes)} nodes, {len(conns)} connections, {n_sections} sections, {len(photos)} photos "
+          f"(generated in {time.perf_counter() - t0:.1f} s)")
+    prepared = prepare_baseline(nodes, conns, photos)
+    project = QgsProject.instance()
+    rss_start = maxrss_mb()
+    ours, base = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(REPEAT):
+            path = os.path.join(tmp, f"base{i}.gpkg")
+            gc.collect()
+            t = time.perf_counter()
+            baseline(prepared, path)
+            base.append(time.perf_counter() - t)
+        rss_after_baseline = maxrss_mb()
+        for i in range(REPEAT):
+            path = os.path.join(tmp, f"job{i}.gpkg")
+            gc.collect()
+            t = time.perf_counter()
+            report, layers = pipeline(job_id, nodes, conns, photos, path, project)
+            ours.append(time.perf_counter() - t)
+            assert layers["node"].featureCount() == len(nodes)
+            assert layers["connection"].featureCount() == len(conns)
+            assert layers["section"].featureCount() == n_sections
+            project.clear()
+        rss_after_ours = maxrss_mb()
+        tracemalloc.start()
+        pipeline(job_id, nodes, conns, photos, os.path.join(tmp, "traced.gpkg"), project)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        project.clear()
+    best_ours, best_base = min(ours), min(base)
+    ratio = best_ours / best_base
+    print(f"baseline (features+fields straight into a GeoPackage, one batch): best {best_base:.2f} s "
+          f"of {', '.join(f'{b:.2f}' for b in base)}")
+    print(f"plugin (parsed JSON -> GeoPackage + kp_base/kp_meta -> styled layers): best {best_ours:.2f} s "
+          f"of {', '.join(f'{o:.2f}' for o in ours)}")
+    print(f"ratio plugin/baseline: {ratio:.2f}x (goal <= 1.5x)")
+    print(f"peak memory: ru_maxrss {rss_start:.0f} MB at start, +{rss_after_baseline - rss_start:.0f} MB "
+          f"after baseline, +{rss_after_ours - rss_start:.0f} MB after plugin runs; tracemalloc peak of "
+          f"one plugin build {peak / 1e6:.0f} MB")
+    return {"ratio": ratio, "ours_s": best_ours, "baseline_s": best_base, "tracemalloc_peak_mb": peak / 1e6}
+
+
+if __name__ == "__main__":
+    main()
