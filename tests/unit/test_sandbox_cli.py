@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.sandbox
+
 ROOT = Path(__file__).resolve().parents[2]
 READY = re.compile(r"^SANDBOX READY (http://127\.0\.0\.1:(\d+)/api/v3) job=(\S*)$")
 

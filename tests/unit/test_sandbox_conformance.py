@@ -18,6 +18,8 @@ import pytest
 from plugin.sandbox import make_jpeg
 from tests.sandbox_fixtures import sandbox_call
 
+pytestmark = pytest.mark.sandbox
+
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "katapult-api" / "openapi.yaml"
 METHODS = ("get", "post", "delete")
 

@@ -12,6 +12,8 @@ import pytest
 
 from tests.sandbox_fixtures import sandbox_call
 
+pytestmark = pytest.mark.sandbox
+
 NODE_ID = "fault-node-00000000000001"
 
 

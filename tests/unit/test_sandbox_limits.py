@@ -9,6 +9,8 @@ import pytest
 from plugin.sandbox.limits import RateLimiter
 from tests.sandbox_fixtures import sandbox_call
 
+pytestmark = pytest.mark.sandbox
+
 
 def test_auth_middleware_shapes(sandbox):
     s, body = sandbox_call(sandbox, "GET", "/jobs", api_key=None)

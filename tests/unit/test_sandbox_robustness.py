@@ -12,6 +12,8 @@ import requests
 from plugin.sandbox import make_jpeg
 from tests.sandbox_fixtures import sandbox_call
 
+pytestmark = pytest.mark.sandbox
+
 
 @pytest.fixture
 def srv(sandbox_factory):

@@ -9,6 +9,8 @@ import pytest
 from plugin.sandbox import make_jpeg
 from tests.sandbox_fixtures import sandbox_call
 
+pytestmark = pytest.mark.sandbox
+
 CID = "client-node-0000000000001"
 
 
