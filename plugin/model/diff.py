@@ -311,6 +311,91 @@ class DiffProblem:
     message: str
 
 
+def _check_references(
+    base: Snapshot,
+    changes: List[EntityChange],
+    problems: List[DiffProblem] | None,
+) -> List[EntityChange]:
+    """Drop (and report) changes that would break references between entities.
+
+    A node deleted while a remaining span still ends at it; a span (new or
+    re-attached) ending at a node that is neither on the server nor created in
+    this push; a section written on a span that is deleted or unknown. Dropping
+    a change can make another one invalid (a refused re-attach keeps the span on
+    its old node), so the check repeats until nothing more is dropped.
+    """
+    while True:
+        bad = _reference_problems(base, changes)
+        if not bad:
+            return changes
+        by_key = {c.key: c for c in changes}
+        if problems is None:
+            key = sorted(bad)[0]
+            raise DiffError(by_key[key].kind, by_key[key].entity_id, bad[key])
+        for key in sorted(bad):
+            change = by_key[key]
+            message = str(DiffError(change.kind, change.entity_id, bad[key]))
+            problems.append(DiffProblem(change.kind, _problem_key(change), message))
+        changes = [c for c in changes if c.key not in bad]
+
+
+def _reference_problems(base: Snapshot, changes: List[EntityChange]) -> Dict[str, str]:
+    """``{change key: message}`` for changes that break a reference (see _check_references)."""
+    node_verbs = {c.entity_id: c.verb for c in changes if c.kind == "node"}
+    span_changes = {c.entity_id: c for c in changes if c.kind == "connection"}
+    deleted_nodes = {n for n, v in node_verbs.items() if v == "delete"}
+    created_nodes = {n for n, v in node_verbs.items() if v == "create"}
+    deleted_spans = {s for s, c in span_changes.items() if c.verb == "delete"}
+    created_spans = {s for s, c in span_changes.items() if c.verb == "create"}
+
+    users: Dict[str, List[str]] = {}  # node id -> spans ending at it after this push
+    for cid in set(base.connections) | created_spans:
+        if cid in deleted_spans:
+            continue
+        old = base.connections.get(cid, {})
+        body = span_changes[cid].body if cid in span_changes else {}
+        for end in ("node_id_1", "node_id_2"):
+            nid = (body or {}).get(end) or old.get(end)
+            if nid:
+                users.setdefault(nid, []).append(cid)
+
+    bad: Dict[str, str] = {}
+    for nid in sorted(deleted_nodes):
+        if users.get(nid):
+            bad[f"node:{nid}"] = (
+                f"deleted but span(s) {', '.join(sorted(users[nid]))} still end at it; delete "
+                "those spans or re-attach them to another node first"
+            )
+    known_nodes = (set(base.nodes) | created_nodes) - deleted_nodes
+    for c in changes:
+        if c.kind == "connection" and c.verb != "delete":
+            for end in ("node_id_1", "node_id_2"):
+                nid = (c.body or {}).get(end)
+                if nid and nid not in known_nodes:
+                    bad[c.key] = (
+                        f"{end} {nid} is not a node of this job; snap the span end to an "
+                        "existing node"
+                    )
+        if c.kind == "section" and c.verb != "delete":
+            if c.connection_id in deleted_spans:
+                bad[c.key] = (
+                    f"its span {c.connection_id} is deleted, which removes the section too; "
+                    "delete the section or keep the span"
+                )
+            elif c.connection_id not in base.connections and c.connection_id not in created_spans:
+                bad[c.key] = (
+                    f"span {c.connection_id} does not exist; set the connection_id of an "
+                    "existing span"
+                )
+    return bad
+
+
+def _problem_key(change: EntityChange) -> Any:
+    if change.kind == "section":
+        return (change.connection_id, change.entity_id)
+    return change.entity_id
+
+
 def _group(change: EntityChange) -> int:
     if change.verb == "delete":
         return {"section": 2, "connection": 3, "node": 4}[change.kind]
@@ -336,8 +421,10 @@ def diff_job(
     a base entity. Order: node creates/updates, span creates/updates, section
     writes and deletes (sections of a deleted span are not deleted separately:
     the server removes them with the span), span deletes, node deletes.
-    ``depends_on`` links each change to the changes of entities it refers to.
-    With ``problems`` given, unplannable features are appended there and
+    ``depends_on`` links each change to the changes of entities it refers to
+    (a node delete waits for the changes of the spans that ended at it).
+    Changes that would break a reference are refused (see
+    :func:`_check_references`). With ``problems`` given, unplannable features are appended there and
     skipped; otherwise the first :class:`DiffError` is raised.
     """
     changes: List[EntityChange] = []
@@ -379,21 +466,24 @@ def diff_job(
                 row = {**row, "kp_id": None}
             attempt(
                 kind,
-                _row_text(row, "kp_id"),
+                (_row_text(row, "connection_id"), _row_text(row, "kp_id"))
+                if kind == "section"
+                else _row_text(row, "kp_id"),
                 lambda k=kind, r=row, g=geom, s=schema: diff_entity(
                     k, None, r, g, s, new_id=new_id, instance_id=instance_id, tolerance=tolerance
                 ),
             )
+    changes = _check_references(base, changes, problems)
     changes.sort(key=lambda c: (_group(c), c.key))
 
     upserted = {c.key for c in changes if c.verb != "delete"}
-    span_deletes: Dict[str, List[str]] = {}
+    span_changes: Dict[str, List[str]] = {}  # node id -> keys of changes to spans it ended
     for c in changes:
-        if c.verb == "delete" and c.kind == "connection":
+        if c.kind == "connection":
             old = base.connections.get(c.entity_id, {})
             for end in ("node_id_1", "node_id_2"):
                 if old.get(end):
-                    span_deletes.setdefault(old[end], []).append(c.key)
+                    span_changes.setdefault(old[end], []).append(c.key)
     for c in changes:
         if c.verb != "delete":
             parent_kind = "connection" if c.kind == "section" else "node"
@@ -401,5 +491,5 @@ def diff_job(
                 f"{parent_kind}:{p}" for p in c.parent_ids if f"{parent_kind}:{p}" in upserted
             ]
         elif c.kind == "node":
-            c.depends_on = sorted(span_deletes.get(c.entity_id, []))
+            c.depends_on = sorted(set(span_changes.get(c.entity_id, [])))
     return changes

@@ -255,3 +255,44 @@ def test_diff_job_collects_problems_and_reids_copies(snap, schemas):
     ]
     with pytest.raises(DiffError):
         diff_job(snap, wc, schemas)
+
+
+def test_references_checked_before_planning(snap, schemas):
+    wc = working_copy(snap, schemas)
+    # delete NODE_3 but keep the span ending at it -> node delete refused, span untouched
+    del wc["node"][NODE_3["id"]]
+    problems = []
+    changes = diff_job(snap, wc, schemas, problems=problems)
+    assert changes == []
+    assert problems[0].key == NODE_3["id"]
+    assert "still end at it" in problems[0].message and CID in problems[0].message
+    with pytest.raises(DiffError, match="re-attach them"):
+        diff_job(snap, wc, schemas)
+    # re-attach the span to NODE_POLE: now the delete goes, after the span update
+    row, geom = wc["connection"][CID]
+    wc["connection"][CID] = (dict(row, node_id_2=NODE_POLE["id"]), geom)
+    changes = diff_job(snap, wc, schemas)
+    assert [(c.kind, c.verb) for c in changes] == [("connection", "update"), ("node", "delete")]
+    assert changes[1].depends_on == [f"connection:{CID}"]
+    # a span end on a node that does not exist
+    wc["connection"][CID] = (dict(row, node_id_2="-Nowhere0000000000000"), geom)
+    problems = []
+    changes = diff_job(snap, wc, schemas, problems=problems)
+    assert {p.key for p in problems} == {CID, NODE_3["id"]}
+    assert any("is not a node of this job" in p.message for p in problems)
+
+
+def test_section_on_deleted_or_unknown_span(snap, schemas):
+    wc = working_copy(snap, schemas)
+    del wc["connection"][CID]
+    row, geom = wc["section"][SKEY]
+    wc["section"][SKEY] = (dict(row, note="moved"), geom)
+    problems = []
+    changes = diff_job(snap, wc, schemas, problems=problems)
+    assert [(c.kind, c.verb) for c in changes] == [("connection", "delete")]
+    assert problems[0].key == SKEY and "is deleted" in problems[0].message
+    wc = working_copy(snap, schemas)
+    orphan = ({"kp_id": "-Sec00000000000000000", "connection_id": "-NoSpan0000000000000"}, (1, 2))
+    problems = []
+    assert diff_job(snap, wc, schemas, new_items={"section": [orphan]}, problems=problems) == []
+    assert problems[0].key == ("-NoSpan0000000000000", "-Sec00000000000000000")
