@@ -209,7 +209,8 @@ class KatapultClient:
                 self.governor.observe(meta, ticket)
             elif err is not None and isinstance(err, KatapultError) and err.type and \
                     err.type.isupper():
-                self.governor.release(ticket, charged=False)  # middleware: no route ran
+                # middleware: no route ran, no tokens charged
+                self.governor.release(ticket, charged=False, answered=True)
             else:
                 self.governor.observe(None, ticket)
             if err is None:

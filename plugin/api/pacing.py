@@ -165,6 +165,12 @@ class Governor:
         self._refill_local: float | None = None  # local clock of that refill
         self._offsets: deque = deque(maxlen=8)  # local first-seen minus server refill (s)
         self._late_refills = 0
+        # The server stamps a call's arrival somewhere between our start + the fastest
+        # one-way trip and our receipt of its answer - the fastest trip back. To keep the
+        # stamps min_interval apart even when a stamp is late (scheduling on the server), the
+        # next call also waits until receipt - fastest round trip + min_interval.
+        self._rtts: deque = deque(maxlen=64)
+        self._not_before = -math.inf
         self.stats = GovernorStats()
 
     # ----------------------------------------------------------------- public API
@@ -211,9 +217,10 @@ class Governor:
     def observe(self, meta: dict | None, ticket: Ticket | None = None) -> None:
         """Take the bucket state from a response's ``meta`` (None: response had no meta)."""
         with self._cond:
+            now = self._clock()
             if ticket is not None:
                 self._in_flight.pop(ticket.number, None)
-            now = self._clock()
+                self._note_receipt(ticket, now)
             count, refill_ms = _parse_meta(meta)
             if count is None:
                 self.stats.responses_without_meta += 1
@@ -223,10 +230,13 @@ class Governor:
                 self._apply(count, refill_ms, now, ticket)
             self._cond.notify_all()
 
-    def release(self, ticket: Ticket, charged: bool = True) -> None:
-        """The call got no answer: forget it; assume its cost was charged unless told not."""
+    def release(self, ticket: Ticket, charged: bool = True, answered: bool = False) -> None:
+        """The call is over without a ``meta``: forget it; assume its cost was charged unless
+        told not. ``answered``: an answer did arrive (e.g. a middleware error)."""
         with self._cond:
             self._in_flight.pop(ticket.number, None)
+            if answered:
+                self._note_receipt(ticket, self._clock())
             if charged and self._count is not None:
                 self._count = max(0, self._count - ticket.cost)
             self._cond.notify_all()
@@ -294,6 +304,10 @@ class Governor:
             return {lane: len(q) for lane, q in self._queues.items()}
 
     # ----------------------------------------------------------------- internals
+    def _note_receipt(self, ticket: Ticket, now: float) -> None:
+        self._rtts.append(max(0.0, now - ticket.started))
+        self._not_before = max(self._not_before, now - min(self._rtts) + self.min_interval_s)
+
     def _refill_at(self) -> float:
         return self._refill_local + self.refill_period_s
 
@@ -324,6 +338,8 @@ class Governor:
             return self._hold_until - now
         if self._last_start is not None and now < self._last_start + self.min_interval_s:
             return self._last_start + self.min_interval_s - now
+        if now < self._not_before:
+            return self._not_before - now
         if cost <= 0:
             return 0.0
         available = self._available(now)

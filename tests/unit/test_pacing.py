@@ -287,3 +287,26 @@ def test_bad_arguments():
     gov, _ = make()
     with pytest.raises(ValueError):
         gov.acquire(1, "urgent")
+
+
+def test_late_server_stamp_cannot_squeeze_the_next_call():
+    # Fastest round trip 0.01 s. A slow answer (0.2 s) may have been stamped by the server
+    # just before it was sent, so the next call waits min_interval after receipt - 0.01 s.
+    gov, clock = make(min_interval_s=0.055)
+    t = gov.acquire(0)
+    clock.now += 0.01
+    gov.observe(meta(100), t)
+    t = gov.acquire(0)
+    clock.now += 0.2
+    gov.observe(meta(100), t)
+    receipt = clock.now
+    nxt = gov.acquire(0)
+    assert nxt.started == pytest.approx(receipt - 0.01 + 0.055)
+    # With a long network round trip the rule costs nothing: the spacing is already there.
+    gov2, clock2 = make(min_interval_s=0.055)
+    for _ in range(5):
+        t = gov2.acquire(0)
+        clock2.now += 0.1
+        gov2.observe(meta(100), t)
+        assert gov2.acquire(0).started == clock2.now
+        clock2.now += 0.001
