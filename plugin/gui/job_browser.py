@@ -1,14 +1,16 @@
 """Job browser dock: list, search, create, rename, edit metadata, archive/restore and open jobs.
 
-Every network call runs in a :class:`~plugin.layers.load_task.ClientTask` (QGIS's
-task manager, cancellable); the GUI thread only builds widgets and adds layers.
+Every network call runs on the plugin's single background worker
+(:class:`~plugin.layers.load_task.WorkerCall`; downloads also show a cancellable
+proxy task in QGIS's task manager) or, when the dock is built with a client
+factory (scripts, tests), in a :class:`~plugin.layers.load_task.ClientTask`. The
+GUI thread only builds widgets and adds layers.
 The public methods (``refresh_jobs``, ``create_job``, ``rename_job``,
 ``update_metadata``, ``set_archived``, ``open_job``, ``refresh_open_job``,
 ``load_pick_lists``) return the started task, so scripts and tests can wait on it.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Dict, List, Optional
 
 from qgis.core import Qgis, QgsProject
@@ -32,7 +34,7 @@ from qgis.PyQt.QtWidgets import (
 
 from .. import qgis_log
 from ..layers import geopackage
-from ..layers.load_task import ClientTask, SharedClient, download_job, start_task
+from ..layers.load_task import ClientTask, SharedClient, WorkerCall, WorkerCallError, download_job, start_task
 from ..layers.picklists import MODEL_PATH, MODEL_PATH_COST, pick_lists_from_model
 from ..layers.project import add_job_layers, job_layers, open_job_gpkg
 from ..layers.refresh import apply_refresh, fetch_refresh
@@ -79,12 +81,16 @@ class JobBrowserDock(QgsDockWidget):
 
     def __init__(self, plugin: Any = None, *, iface: Any = None,
                  client_factory: Optional[Callable[[], Any]] = None, parent: Optional[QWidget] = None,
-                 confirm: Optional[Callable[[str, str], bool]] = None) -> None:
+                 confirm: Optional[Callable[[str, str], bool]] = None, worker: Any = None) -> None:
         iface = iface if iface is not None else getattr(plugin, "iface", None)
         super().__init__(tr("Katapult jobs"), parent if parent is not None else
                          (iface.mainWindow() if iface is not None else None))
         self.setObjectName("KatapultJobBrowserDock")
         self.iface = iface
+        # Network work: on the given worker; else on the plugin's single worker (created on
+        # first use); else (scripts, tests with a client factory) in QgsTasks sharing one client.
+        self._worker = worker
+        self._plugin = plugin if client_factory is None else None
         self.client = SharedClient(client_factory or default_client_factory)
         self.confirm = confirm or self._confirm_dialog
         self.jobs: List[Dict[str, Any]] = []
@@ -199,15 +205,27 @@ class JobBrowserDock(QgsDockWidget):
         qgis_log.log(text, level)
 
     # ------------------------------------------------------------------ tasks
-    def _run(self, description: str, fn, on_done: Callable[[Any], Any]) -> ClientTask:
-        task = ClientTask(description, fn, self.client)
+    def worker(self) -> Any:
+        """The background worker used for network calls (None: QgsTasks are used)."""
+        if self._worker is None and self._plugin is not None:
+            from ..worker import shared_worker
+
+            self._worker = shared_worker(self._plugin)
+        return self._worker
+
+    def _run(self, description: str, fn, on_done: Callable[[Any], Any], show_progress: bool = False):
+        worker = self.worker()
+        if worker is not None:
+            task = WorkerCall(worker, description, fn, show_progress)
+        else:
+            task = start_task(ClientTask(description, fn, self.client))
         task.succeeded.connect(lambda result: self._done(task, on_done, result))
         task.failed.connect(lambda exc: self._failed(task, exc))
         self.tasks.append(task)
         self._status(tr("{what}…").format(what=description))
-        return start_task(task)
+        return task
 
-    def _done(self, task: ClientTask, on_done, result) -> None:
+    def _done(self, task, on_done, result) -> None:
         if task in self.tasks:
             self.tasks.remove(task)
         try:
@@ -215,12 +233,12 @@ class JobBrowserDock(QgsDockWidget):
         except Exception as exc:  # noqa: BLE001 - shown, logged
             self._failed(task, exc)
 
-    def _failed(self, task: ClientTask, exc: BaseException) -> None:
+    def _failed(self, task, exc: BaseException) -> None:
         if task in self.tasks:
             self.tasks.remove(task)
         from .error_text import describe_error
 
-        sentence = describe_error(exc)
+        sentence = str(exc) if isinstance(exc, WorkerCallError) else describe_error(exc)
         text = tr("{what} failed: {why}").format(what=task.description(), why=sentence)
         self._status(text, Qgis.Warning)
         if self.iface is not None:
@@ -311,7 +329,7 @@ class JobBrowserDock(QgsDockWidget):
             self._update_buttons()
             self.jobOpened.emit(report)
 
-        return self._run(tr("Downloading job {name}").format(name=name or job_id), call, done)
+        return self._run(tr("Downloading job {name}").format(name=name or job_id), call, done, show_progress=True)
 
     def refresh_open_job(self, job_id: str) -> ClientTask:
         """Pull what changed for an open job; features changed here are listed, not overwritten."""
@@ -449,7 +467,3 @@ class JobBrowserDock(QgsDockWidget):
             task.cancel()
         super().closeEvent(event)
 
-
-def pretty_json(value: Any) -> str:
-    """Indented JSON for tooltips."""
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)

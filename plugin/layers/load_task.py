@@ -11,8 +11,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Optional
 
-from qgis.core import QgsApplication, QgsTask
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.core import QgsApplication, QgsProxyProgressTask, QgsTask
+from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from .. import qgis_log
 from ..api.pacing import CancelToken
@@ -81,6 +81,91 @@ class ClientTask(QgsTask):
             self.error = CancelledError(f"{self.description()} was cancelled")
         qgis_log.warning(f"{self.description()}: {self.error}")
         self.failed.emit(self.error)
+
+
+class WorkerCall(QObject):
+    """Run ``fn(client, cancel_token, call)`` on the plugin's single worker (``plugin/worker.py``).
+
+    Same interface as :class:`ClientTask` (``succeeded``/``failed`` signals,
+    ``description()``, ``cancel()``, ``setProgress()``, ``isCanceled()``). With
+    ``show_progress`` a proxy task shows in QGIS's task manager; cancelling it
+    cancels this call only (the worker's own cancel cancels it too).
+    """
+
+    succeeded = pyqtSignal(object)
+    failed = pyqtSignal(object)
+
+    def __init__(self, worker: Any, description: str, fn: TaskFn, show_progress: bool = False) -> None:
+        super().__init__()
+        self._worker = worker
+        self._description = description
+        self.token = CancelToken()
+        self.proxy = None
+        self._timer = None
+        if show_progress:
+            self.proxy = QgsProxyProgressTask(description)
+            QgsApplication.taskManager().addTask(self.proxy)
+            self._timer = QTimer(self)
+            self._timer.setInterval(200)
+            self._timer.timeout.connect(self._poll_cancel)
+            self._timer.start()
+        worker.callFinished.connect(self._on_finished)
+        worker.callFailed.connect(self._on_failed)
+
+        def job(w: Any, cancel: Any) -> Any:
+            cancel.add_callback(self.token.cancel)
+            try:
+                return fn(w.client, self.token, self)
+            finally:
+                cancel.remove_callback(self.token.cancel)
+
+        self.job_id = worker.submit(job, lane="interactive")
+
+    def description(self) -> str:
+        return self._description
+
+    def setProgress(self, value: float) -> None:  # noqa: N802 - QgsTask-like
+        if self.proxy is not None:
+            self.proxy.setProxyProgress(value)
+
+    def isCanceled(self) -> bool:  # noqa: N802 - QgsTask-like
+        return self.token.cancelled
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def _poll_cancel(self) -> None:
+        if self.proxy is not None and self.proxy.isCanceled():
+            self.token.cancel()
+
+    def _finish(self, ok: bool) -> None:
+        try:
+            self._worker.callFinished.disconnect(self._on_finished)
+            self._worker.callFailed.disconnect(self._on_failed)
+        except TypeError:
+            pass
+        if self._timer is not None:
+            self._timer.stop()
+        if self.proxy is not None:
+            self.proxy.finalize(ok)
+            self.proxy = None
+
+    def _on_finished(self, job_id: int, result: Any) -> None:
+        if job_id != self.job_id:
+            return
+        self._finish(True)
+        self.succeeded.emit(result)
+
+    def _on_failed(self, job_id: int, message: str) -> None:
+        if job_id != self.job_id:
+            return
+        self._finish(False)
+        qgis_log.warning(f"{self._description}: {message}")
+        self.failed.emit(WorkerCallError(message.split("\n", 1)[0]))
+
+
+class WorkerCallError(Exception):
+    """A call on the worker failed; ``str()`` is the worker's (masked) sentence."""
 
 
 def start_task(task: QgsTask) -> QgsTask:

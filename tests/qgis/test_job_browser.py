@@ -153,3 +153,26 @@ def test_metadata_text_round_trip_and_errors():
     assert metadata_changes({"a": 1, "b": 2}, {"a": 1, "c": 3}) == {"c": 3, "b": None}
     assert matches({"name": "Carlisle", "metadata": {"city": "X"}}, "carl x")
     assert not matches({"name": "Carlisle"}, "boiling")
+
+
+def test_dock_on_the_single_worker(sandbox, qgis_new_project, tmp_path):
+    """With the plugin's worker, calls run there (not in the GUI thread) and downloads still load."""
+    from plugin.worker import SyncWorker
+
+    worker = SyncWorker(client_factory=lambda: make_client(sandbox), show_task=False)
+    try:
+        widget = JobBrowserDock(worker=worker)
+        jobs = run(widget.refresh_jobs())
+        assert sandbox.job_id in {j["id"] for j in jobs}
+        created = run(widget.create_job("Via worker", "katapult_default"))
+        assert server_jobs(sandbox)[created["id"]]["name"] == "Via worker"
+        run_follow_up(widget)
+        report = run(widget.open_job(sandbox.job_id, path=str(tmp_path / "w.gpkg")))
+        assert job_layers(sandbox.job_id)["node"].featureCount() == report.counts["nodes"]
+        failing = widget.rename_job("-NoSuchJob0000000000", "x")
+        with pytest.raises(Exception, match="(?i)not found|no such|does not exist"):
+            run(failing)
+        widget.deleteLater()
+    finally:
+        worker.shutdown()
+        QgsProject.instance().clear()
