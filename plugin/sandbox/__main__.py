@@ -39,6 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=50.0,
         help="general limit spacing (before scaling)",
     )
+    p.add_argument(
+        "--refill-period-s", type=float, default=60.0, help="bucket refill period (before scaling)"
+    )
+    p.add_argument(
+        "--cost",
+        action="append",
+        default=[],
+        metavar="OPERATION=TOKENS",
+        help="override a token cost, e.g. listNodes=2 or model_path=500 (repeatable)",
+    )
     p.add_argument("--state", metavar="FILE", help="JSON file that keeps the data across restarts")
     p.add_argument(
         "--admin-token", help="token for /__admin routes (header X-Admin-Token); random if omitted"
@@ -84,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, k) is not None
     }
     try:
+        costs = {}
+        for item in args.cost:
+            op, sep, tokens = item.partition("=")
+            if not sep or not tokens.strip().isdigit():
+                raise ValueError(f"--cost needs OPERATION=TOKENS, got {item!r}")
+            costs[op.strip()] = int(tokens)
         server = SandboxServer(
             api_key=args.api_key,
             port=args.port,
@@ -92,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             time_scale=args.time_scale,
             bucket_size=args.bucket_size,
             general_interval_ms=args.general_interval_ms,
+            refill_period_s=args.refill_period_s,
+            costs=costs,
             state_file=args.state,
             admin_token=args.admin_token,
             faults=faults,

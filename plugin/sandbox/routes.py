@@ -45,8 +45,11 @@ def _restricted(message: str) -> Callable[[Ctx], Any]:
     return handler
 
 
+MODEL_PATH_COST = 1000  # per requested path of GET /models/{key}?paths=...
+
+
 def _model_cost(ctx: Ctx) -> int:
-    return 1000 * len(Store.parse_model_paths(ctx.query.get("paths")))
+    return MODEL_PATH_COST * len(Store.parse_model_paths(ctx.query.get("paths")))
 
 
 def _q(ctx: Ctx, name: str) -> str | None:
@@ -515,6 +518,19 @@ ROUTES: list[Route] = [
 
 # Reserved (501 NOT IMPLEMENTED): jobs cannot be deleted through v3, only archived.
 RESERVED: list[tuple[str, re.Pattern]] = [("DELETE", _pat(J))]
+
+
+OPERATIONS = {r.operation for r in ROUTES}
+
+
+def cost_of(route: Route, ctx: Ctx, overrides: dict[str, int]) -> int:
+    """Token cost of one call; ``overrides`` maps operationId (or ``model_path``) to tokens."""
+    if route.operation == "getModel":
+        per_path = overrides.get("model_path", overrides.get("getModel", MODEL_PATH_COST))
+        return per_path * len(Store.parse_model_paths(ctx.query.get("paths")))
+    if route.operation in overrides:
+        return overrides[route.operation]
+    return route.cost(ctx) if callable(route.cost) else route.cost
 
 
 def match(method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:

@@ -206,6 +206,8 @@ class SandboxServer:
         time_scale: float = 1.0,
         bucket_size: int = 10000,
         general_interval_ms: float = 50,
+        refill_period_s: float = 60.0,
+        costs: dict[str, int] | None = None,
         state_file: str | os.PathLike | None = None,
         admin_token: str | None = None,
         faults: dict | None = None,
@@ -227,10 +229,18 @@ class SandboxServer:
         self.verbose = verbose
         self.max_json_bytes = max_json_bytes
         self.max_upload_bytes = max_upload_bytes
+        self.costs = dict(costs or {})
+        for op, value in self.costs.items():
+            if op not in routes.OPERATIONS and op != "model_path":
+                raise ValueError(f"unknown operation {op!r} in costs")
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"cost of {op} must be a non-negative integer")
+        if refill_period_s <= 0:
+            raise ValueError("refill_period_s must be positive")
         self.store = Store(seed=seed)
         self.limiter = RateLimiter(
             bucket_size=bucket_size,
-            refill_period_s=60.0 / self.time_scale,
+            refill_period_s=refill_period_s / self.time_scale,
             general_interval_s=general_interval_ms / 1000.0 / self.time_scale,
         )
         self.faults = Faults(seed)
@@ -429,7 +439,7 @@ class SandboxServer:
         try:
             limit = self.max_upload_bytes if route.body == "jpeg" else self.max_json_bytes
             raw = h.read_body(limit)
-            cost = route.cost(ctx) if callable(route.cost) else route.cost
+            cost = routes.cost_of(route, ctx, self.costs)
         except ApiError as err:
             _, meta = self.limiter.check_tokens(key, 0, now)
             h.send_json(err.status, _error(err, meta))

@@ -119,3 +119,31 @@ def test_admin_stats_route(sandbox):
         stats = json.load(resp)
     assert stats["requests"] >= 1 and stats["windows"][0]["spent"] >= 1
     assert set(stats["429"]) == {"general", "token"}
+
+
+def test_costs_and_refill_period_are_configurable(sandbox_factory):
+    srv = sandbox_factory(
+        sample_nodes=10,
+        general_interval_ms=0,
+        bucket_size=100,
+        refill_period_s=3600,
+        costs={"listNodes": 7, "getWelcome": 2, "model_path": 30},
+    )
+    assert srv.limiter.refill_period_s == 3600
+    s, body = sandbox_call(srv, "GET", f"/jobs/{srv.job_id}/nodes")
+    assert body["meta"]["token_count"] == 93
+    s, body = sandbox_call(srv, "GET", "/")
+    assert body["meta"]["token_count"] == 91
+    s, body = sandbox_call(srv, "GET", "/models/katapult_default", query={"paths": "name,buttons"})
+    assert body["meta"]["token_count"] == 31
+    s, body = sandbox_call(srv, "GET", "/users")  # not overridden: 1
+    assert body["meta"]["token_count"] == 30
+
+
+def test_bad_cost_overrides_are_refused():
+    from plugin.sandbox import SandboxServer
+
+    with pytest.raises(ValueError):
+        SandboxServer(costs={"noSuchOperation": 1})
+    with pytest.raises(ValueError):
+        SandboxServer(costs={"listNodes": -1})
