@@ -74,6 +74,7 @@ def test_registry_targets_resolve(main_module):
     """Every lazy handler/factory in the registry names a module and attribute that exist."""
     specs = [(s.name, s.handler) for s in main_module.ACTIONS]
     specs += [(s.name, s.factory) for s in main_module.DOCKS]
+    specs += [("startup", fn) for fn in getattr(main_module, "STARTUP", [])]
     if main_module.PROCESSING_PROVIDER is not None:
         specs.append(("processing", main_module.PROCESSING_PROVIDER))
     for name, fn in specs:
