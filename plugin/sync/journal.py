@@ -191,6 +191,10 @@ class Journal:
             con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                   check_same_thread=True)
             con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            try:  # QGIS itself puts an edited GeoPackage in WAL mode: readers never block the writer
+                con.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:
+                pass  # another process holds it in rollback mode: still correct, only slower
             con.row_factory = sqlite3.Row
             self._local.con = con
         return con
@@ -203,10 +207,14 @@ class Journal:
             self._local.con = None
 
     class _Tx:
-        def __init__(self, con: sqlite3.Connection) -> None:
+        def __init__(self, con: sqlite3.Connection, durable: bool) -> None:
             self.con = con
+            self.durable = durable
 
         def __enter__(self) -> sqlite3.Connection:
+            # FULL: synced to disk at commit (survives power loss); NORMAL in WAL mode: survives a
+            # process crash (QGIS killed), synced at the next FULL commit or checkpoint.
+            self.con.execute("PRAGMA synchronous=FULL" if self.durable else "PRAGMA synchronous=NORMAL")
             for attempt in range(50):
                 try:
                     self.con.execute("BEGIN IMMEDIATE")
@@ -223,8 +231,8 @@ class Journal:
             else:
                 self.con.execute("ROLLBACK")
 
-    def _tx(self) -> "Journal._Tx":
-        return Journal._Tx(self._con())
+    def _tx(self, durable: bool = True) -> Journal._Tx:
+        return Journal._Tx(self._con(), durable)
 
     # -- planning ----------------------------------------------------
     def plan(self, ops: Iterable[PlannedOp]) -> PlanResult:
@@ -397,7 +405,7 @@ class Journal:
 
     def note_error(self, op_id: str, message: str) -> None:
         """Keep the last transient error on a still-open op (it will be retried)."""
-        with self._tx() as con:
+        with self._tx(durable=False) as con:
             con.execute("UPDATE kp_journal SET error=?, updated=? WHERE op_id=?", (message, _now(), op_id))
 
     def mark_done(self, op_id: str, base_updates: Iterable[tuple] = (), base_deletes: Iterable[tuple] = (),
@@ -408,7 +416,9 @@ class Journal:
         ``base_deletes``: ``(kind, entity_id, parent_id)``; deleting a
         connection also deletes its sections' base rows.
         """
-        with self._tx() as con:
+        # Not forced to disk: losing a "done" (power cut) only resends an idempotent write;
+        # the "sent" before it was synced (mark_sent), so a re-plan can never duplicate it.
+        with self._tx(durable=False) as con:
             for kind, entity_id, parent_id in base_deletes:
                 _delete_base(con, kind, entity_id, parent_id)
             for kind, entity_id, parent_id, data in base_updates:
