@@ -290,4 +290,4 @@ class KatapultPlugin:
         sentence = describe_error(exc)
         self.load_errors.append(f"{what}: {sentence}")
         qgis_log.log_exception(what, exc)
-        qgis_log.push_message(self.iface.messageBar(), what, sentence, Qgis.Critical)
+        qgis_log.push_message(self.iface.messageBar(), what, sentence, Qgis.Critical, 0)

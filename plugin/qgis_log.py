@@ -49,8 +49,11 @@ def log_exception(context: str, exc: BaseException) -> str:
     return log(f"{context}: {exc}\n{details}", Qgis.Critical)
 
 
-def push_message(message_bar, title: str, text: str, level=Qgis.Info, duration: int = 0) -> str:
-    """Show ``title: text`` (masked) in a QGIS message bar and log it too."""
+def push_message(message_bar, title: str, text: str, level=Qgis.Info, duration: int = -1) -> str:
+    """Show ``title: text`` (masked) in a QGIS message bar and log it too.
+
+    ``duration`` in seconds; -1 = QGIS's default for ``level``, 0 = until dismissed.
+    """
     safe_title = mask_secrets(str(title))
     safe_text = mask_secrets(str(text))
     if message_bar is not None:

@@ -75,8 +75,9 @@ def test_key_never_leaks(collected, sandbox_factory, tmp_path, caplog, qgis_ifac
         exc = info.value
         shown.append(str(exc))
         qgis_log.log_exception("Katapult call failed", exc)
-        qgis_log.push_message(iface.messageBar(), "Katapult", describe_error(exc, server.base_url))
-        qgis_log.push_message(qgis_iface.messageBar(), "Katapult", describe_error(exc))
+        text = describe_error(exc, server.base_url)
+        qgis_log.push_message(iface.messageBar(), "Katapult", text, duration=0)
+        qgis_log.push_message(qgis_iface.messageBar(), "Katapult", describe_error(exc), duration=0)
     client.close()
     wrong.close()
 
