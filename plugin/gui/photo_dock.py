@@ -18,7 +18,7 @@ from typing import Any, Optional
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QCoreApplication, QSize, Qt, pyqtSignal
-from qgis.PyQt.QtGui import QBrush, QColor, QFont, QIcon, QImage, QPainter, QPixmap
+from qgis.PyQt.QtGui import QBrush, QColor, QIcon, QImage, QPainter, QPixmap
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -56,7 +56,7 @@ JOB_PROPERTY = "katapult/job_id"
 ID_FIELD = "kp_id"
 CONNECTION_FIELD = "connection_id"
 THUMB_SIZE = "small"
-ICON_PIXELS = 128
+ICON_PIXELS = 120
 ROLE_PHOTO_ID = Qt.UserRole + 1
 ROLE_MAIN = Qt.UserRole + 2
 
@@ -106,11 +106,10 @@ class PhotoListWidget(QListWidget):
         super().__init__(parent)
         self.setViewMode(QListView.IconMode)
         self.setIconSize(QSize(ICON_PIXELS, ICON_PIXELS))
-        self.setGridSize(QSize(ICON_PIXELS + 40, ICON_PIXELS + 64))
+        self.setGridSize(QSize(ICON_PIXELS + 48, ICON_PIXELS + 72))
         self.setResizeMode(QListView.Adjust)
         self.setMovement(QListView.Static)
         self.setWordWrap(True)
-        self.setUniformItemSizes(True)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setDragDropMode(QAbstractItemView.NoDragDrop)
         self.setAcceptDrops(False)  # drops go to the dock
@@ -360,10 +359,7 @@ class PhotoDock(QgsDockWidget):
                 QIcon(QPixmap.fromImage(image)) if image is not None else placeholder_icon()
             )
             if entry.is_main:
-                font = QFont(item.font())
-                font.setBold(True)
-                item.setFont(font)
-                item.setBackground(QBrush(QColor("#fff2b3")))
+                item.setBackground(QBrush(QColor("#ffe680")))
             self.list.addItem(item)
             if image is None and entry.known:
                 self.backend.thumbnail(
@@ -374,7 +370,8 @@ class PhotoDock(QgsDockWidget):
 
     @staticmethod
     def _caption(entry: PhotoEntry) -> str:
-        lines = [("★ " + tr("main") + " · " if entry.is_main else "") + entry.filename]
+        lines = ["★ " + tr("MAIN") + " ★"] if entry.is_main else []
+        lines.append(entry.filename)
         lines.append(entry.date_taken_text or tr("date unknown"))
         if entry.camera:
             lines.append(entry.camera)

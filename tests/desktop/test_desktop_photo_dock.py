@@ -1,0 +1,211 @@
+"""The photo dock in the real QGIS desktop under Xvfb: a sandbox job opened, a pole selected,
+thumbnails fetched by the plugin's worker; screenshot to test-artifacts/desktop_photo_dock.png."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from plugin.sandbox import SandboxServer
+from tests.conftest import ARTIFACTS, ROOT
+
+pytestmark = [pytest.mark.desktop, pytest.mark.sandbox]
+
+QGIS = shutil.which("qgis") or "/usr/bin/qgis"
+
+# Runs inside QGIS (``qgis --code``). Uses only the installed plugin and the sandbox over HTTP.
+SCRIPT = r"""
+import json, os, time, traceback
+from pathlib import Path
+from qgis.core import QgsApplication, QgsProject
+from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.utils import iface
+import qgis.utils as utils
+
+OUT = Path(os.environ["KATAPULT_DESKTOP_OUT"])
+WORK = Path(os.environ["KATAPULT_PHOTO_WORK"])
+report = {"ok": False, "checks": {}, "errors": []}
+state = {"t0": time.monotonic()}
+
+
+def setup():
+    from katapult_qgis.plugin.connection import make_client
+    from katapult_qgis.plugin.layers.geopackage import JobData, write_job_gpkg
+    from katapult_qgis.plugin.layers.project import add_job_layers
+
+    job_id = os.environ["KATAPULT_JOB_ID"]
+    with make_client() as client:
+        nodes = client.list_nodes(job_id)
+        job = JobData(job_id, "Photo dock demo", nodes, client.list_connections(job_id),
+                      client.list_photos(job_id), server_url=client.base_url)
+    path = write_job_gpkg(job, str(WORK / "job.gpkg")).path
+    layers = add_job_layers(path, QgsProject.instance(), iface.mapCanvas(), zoom=True)
+    node = max(nodes, key=lambda n: len(n.get("photos") or {}))
+    plugin = utils.plugins["katapult_qgis"]
+    dock = plugin.dock("KatapultPhotoDock")
+    report["checks"]["dock_found"] = dock is not None
+    iface.mainWindow().showMaximized()
+    dock.setVisible(True)
+    dock.raise_()
+    layer = layers["node"]
+    layer.selectByIds([f.id() for f in layer.getFeatures() if f["kp_id"] == node["id"]])
+    state.update(dock=dock, node=node, expected=len(node.get("photos") or {}))
+    report["checks"]["node_id"] = node["id"]
+    report["checks"]["expected_photos"] = state["expected"]
+
+
+def poll():
+    try:
+        dock = state["dock"]
+        if len(dock._images) < state["expected"] and time.monotonic() - state["t0"] < 60:
+            QTimer.singleShot(200, poll)
+            return
+        QgsApplication.processEvents()
+        if dock.list.count() > 1:
+            dock.list.setCurrentRow(1)  # a selected photo (the main one keeps its own marking)
+        QgsApplication.processEvents()
+        checks = report["checks"]
+        checks["listed"] = dock.list.count()
+        checks["thumbnails"] = len(dock._images)
+        checks["captions"] = [dock.list.item(i).text() for i in range(dock.list.count())]
+        checks["title"] = dock.title.text()
+        checks["dock_png"] = dock.grab().save(str(OUT / "desktop_photo_dock.png"))
+        checks["window_png"] = iface.mainWindow().grab().save(str(OUT / "desktop_photo_dock_window.png"))
+        report["ok"] = True
+    except Exception:
+        report["errors"].append(traceback.format_exc())
+    finish()
+
+
+def finish():
+    (OUT / "desktop_photo_dock.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    QgsApplication.exit(0)
+    QTimer.singleShot(10000, lambda: os._exit(3))
+
+
+def start():
+    try:
+        setup()
+        QTimer.singleShot(300, poll)
+    except Exception:
+        report["errors"].append(traceback.format_exc())
+        finish()
+
+
+QTimer.singleShot(1500, start)
+"""
+
+
+@pytest.fixture
+def profile(tmp_path) -> Path:
+    if not shutil.which("xvfb-run"):
+        pytest.skip("xvfb-run is missing (Debian: apt-get install xvfb xauth)")
+    if not os.path.exists(QGIS):
+        pytest.skip("the qgis desktop binary is missing (Debian: apt-get install qgis)")
+    # QGIS 3.22 looks for profiles in <--profiles-path>/profiles/<name>
+    root = tmp_path / "qgis-home"
+    default = root / "profiles" / "default"
+    subprocess.run(
+        ["make", "-s", "install", f"PROFILE_DIR={default}"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    ini = default / "QGIS" / "QGIS3.ini"
+    ini.parent.mkdir(parents=True, exist_ok=True)
+    ini.write_text(
+        "[PythonPlugins]\nkatapult_qgis=true\n\n[qgis]\ncheckVersion=false\nshowTips322=false\n\n"
+        "[core]\nNewsFeed\\httpsfeedqgisorg\\disabled=true\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def run_in_process_group(cmd: list[str], env: dict, cwd: Path, timeout: float):
+    """Run ``cmd`` in its own session; on timeout kill the whole group (Xvfb and qgis too)."""
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            time.sleep(2)
+        out, err = proc.communicate()
+        err += f"\n[killed after {timeout} s]"
+    return proc.returncode, out, err
+
+
+def test_photo_dock_with_thumbnails_in_real_qgis(profile, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name in (
+        "desktop_photo_dock.json",
+        "desktop_photo_dock.png",
+        "desktop_photo_dock_window.png",
+    ):
+        (ARTIFACTS / name).unlink(missing_ok=True)
+    script = tmp_path / "photo_dock_check.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    server = SandboxServer(sample_nodes=10, seed=2, time_scale=60).start()
+    try:
+        env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+        env.update(
+            HOME=str(tmp_path),
+            KATAPULT_DESKTOP_OUT=str(ARTIFACTS),
+            XDG_RUNTIME_DIR=str(tmp_path),
+            LANG="C.UTF-8",
+            KATAPULT_BASE_URL=server.base_url,
+            KATAPULT_API_KEY=server.api_key,
+            KATAPULT_JOB_ID=server.job_id,
+            KATAPULT_PHOTO_WORK=str(work),
+        )
+        cmd = [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1600x1000x24",
+            QGIS,
+            "--profiles-path",
+            str(profile),
+            "--profile",
+            "default",
+            "--nologo",
+            "--noversioncheck",
+            "--code",
+            str(script),
+        ]
+        code, _out, err = run_in_process_group(cmd, env, tmp_path, timeout=180)
+    finally:
+        server.stop()
+    marker = ARTIFACTS / "desktop_photo_dock.json"
+    assert marker.exists(), f"QGIS wrote no marker (rc={code}):\n{err[-3000:]}"
+    report = json.loads(marker.read_text(encoding="utf-8"))
+    assert report["errors"] == [] and report["ok"], report["errors"]
+    checks = report["checks"]
+    assert checks["dock_found"] and checks["expected_photos"] >= 2
+    assert checks["listed"] == checks["expected_photos"] == checks["thumbnails"]
+    assert any("★" in caption for caption in checks["captions"])
+    assert checks["dock_png"] and (ARTIFACTS / "desktop_photo_dock.png").stat().st_size > 10_000
+    # cached on disk under the throwaway profile, by photo id and size
+    thumbs = list((profile / "profiles" / "default").rglob("cache/katapult/thumbs/small/*.jpg"))
+    assert len(thumbs) >= checks["expected_photos"]
