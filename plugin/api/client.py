@@ -190,7 +190,11 @@ class KatapultClient:
                 response = self.session.request(
                     verb, url, params=query, data=body, headers=headers,
                     timeout=self.timeout, allow_redirects=False)
-            except requests.RequestException as exc:
+            except BaseException as exc:
+                if not isinstance(exc, requests.RequestException):
+                    # Not a network failure (a bug, KeyboardInterrupt, ...): free the slot.
+                    self.governor.release(ticket, charged=True)
+                    raise
                 sent, err = _transport_error(exc, verb, shown, idempotent)
                 self.governor.release(ticket, charged=sent)
                 if err.__class__ is TransportError and err.reason != "tls" \
@@ -202,6 +206,9 @@ class KatapultClient:
                 raise err from None
             try:
                 result, meta, err = self._interpret(response, verb, shown)
+            except BaseException:
+                self.governor.release(ticket, charged=True, answered=True)
+                raise
             finally:
                 response.close()
             if meta is not None:

@@ -47,6 +47,9 @@ class KatapultError(Exception):
     """
 
     default_summary = "The Katapult request failed"
+    #: True when an earlier attempt of the same request had an unknown outcome (so e.g. a
+    #: 404 on a retried DELETE may mean the first attempt already deleted the item).
+    retried_after_unknown_outcome = False
 
     def __init__(self, summary: str | None = None, *, status: int | None = None,
                  type: str | None = None, server_message: str | None = None,

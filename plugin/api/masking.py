@@ -21,9 +21,16 @@ _DOUBLE_ENCODED_RE = re.compile(
 _KEYVALUE_RE = re.compile(r"""(["']?api_key["']?\s*[:=]\s*["'])([^"']*)(["'])""", re.IGNORECASE)
 
 
+MIN_SECRET_LENGTH = 4
+
+
 def register_secret(value: str | None) -> None:
-    """Mask ``value`` (and its URL-encoded forms) in every later :func:`mask_secrets` call."""
-    if not value:
+    """Mask ``value`` (and its URL-encoded forms) in every later :func:`mask_secrets` call.
+
+    Values shorter than ``MIN_SECRET_LENGTH`` are not masked as free text (masking every
+    "k" in every message would make logs unreadable); ``api_key=`` values always are.
+    """
+    if not value or len(str(value)) < MIN_SECRET_LENGTH:
         return
     value = str(value)
     forms = {value, quote(value, safe=""), quote_plus(value, safe="")}

@@ -53,3 +53,9 @@ def test_logging_filter_masks_formatted_message(caplog):
         logger.debug('"GET %s HTTP/1.1" 200', "/api/v3/jobs?api_key=zzTOPzz")
     assert "zzTOPzz" not in caplog.text
     assert "api_key=***" in caplog.text
+
+
+def test_very_short_secret_not_masked_as_free_text_but_query_value_is():
+    register_secret("k")
+    assert mask_secrets("keep kites") == "keep kites"
+    assert mask_secrets("/jobs?api_key=k") == "/jobs?api_key=***"

@@ -105,3 +105,12 @@ def test_runtime_code_never_reads_the_spec():
         assert "openapi" not in text.replace("openapi.yaml``", "").lower() or \
             source.name == "costs.py", source
         assert "import yaml" not in text, source
+
+
+def test_every_client_method_is_exercised_over_http():
+    """Each named method appears as a call in the sandbox HTTP tests."""
+    here = Path(__file__).resolve().parent
+    text = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_client_http*.py"))
+    untested = [spec.name for spec in costs.METHODS
+                if spec.name and f".{spec.name}(" not in text]
+    assert not untested, f"client methods without an HTTP test: {untested}"
