@@ -293,42 +293,51 @@ class SyncDock(QDockWidget):
             return
         path, _job_id = job
         try:
-            journal = Journal(path)
+            journal = self._journal_for(path)
         except Exception as exc:  # noqa: BLE001 - show, never crash the dock
             self.status_label.setText(_tr("Cannot read the sync journal: {0}").format(exc))
             return
-        try:
-            counts = journal.counts()
-            left = counts["pending"] + counts["sent"]
-            if not self.worker.is_draining():
-                self._show_counts(counts, self.worker.eta_seconds(left * 10), False)
-            failed = journal.operations(["failed", "held"])
-            self.failed_table.setRowCount(len(failed))
-            for row, op in enumerate(failed):
-                items = [QTableWidgetItem(op.kind), QTableWidgetItem(op.entity_id),
-                         QTableWidgetItem(("" if op.state == "failed" else _tr("held: ")) + (op.error or ""))]
-                for col, item in enumerate(items):
-                    item.setData(Qt.UserRole, (op.kind, op.entity_id, op.op_id))
-                    item.setToolTip(op.error or "")
-                    self.failed_table.setItem(row, col, item)
-            self._refresh_fields(journal)
-        finally:
-            journal.close()
+        counts = journal.counts()
+        left = counts["pending"] + counts["sent"]
+        if not self.worker.is_draining():
+            self._show_counts(counts, self.worker.eta_seconds(left * 10), False)
+        failed = journal.operations(["failed", "held"])
+        self.failed_table.setRowCount(len(failed))
+        for row, op in enumerate(failed):
+            items = [QTableWidgetItem(op.kind), QTableWidgetItem(op.entity_id),
+                     QTableWidgetItem(("" if op.state == "failed" else _tr("held: ")) + (op.error or ""))]
+            for col, item in enumerate(items):
+                item.setData(Qt.UserRole, (op.kind, op.entity_id, op.op_id))
+                item.setToolTip(op.error or "")
+                self.failed_table.setItem(row, col, item)
+        self._refresh_fields(journal)
+
+    def _journal_for(self, path: str) -> Journal:
+        """The dock's own (main-thread) connection to a job's journal, kept open."""
+        cached = getattr(self, "_journal", None)
+        if cached is None or cached.path != path:
+            if cached is not None:
+                cached.close()
+            self._journal = Journal(path)
+        return self._journal
 
     def _refresh_fields(self, journal: Optional[Journal] = None) -> None:
         job = self.current_job()
         if job is None:
             return
-        own = journal is None
-        if own:
-            journal = Journal(job[0])
-        try:
-            states = journal.entity_states()
-            self._sync_states = refresh_sync_field(job_layers(job[1]), states, self._sync_states)
-            self._last_field_refresh = time.monotonic()
-        finally:
-            if own:
-                journal.close()
+        journal = journal or self._journal_for(job[0])
+        states = journal.entity_states()
+        layers = job_layers(job[1])
+        if layers:
+            self._sync_states = refresh_sync_field(layers, states, self._sync_states)
+        self._last_field_refresh = time.monotonic()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        cached = getattr(self, "_journal", None)
+        if cached is not None:
+            cached.close()
+            self._journal = None
+        super().closeEvent(event)
 
     def _on_failed_clicked(self, row: int, _col: int) -> None:
         item = self.failed_table.item(row, 0)

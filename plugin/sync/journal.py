@@ -179,10 +179,14 @@ class Journal:
     def __init__(self, path: str) -> None:
         self.path = str(path)
         self._local = threading.local()
-        with self._tx() as con:
-            for stmt in _SCHEMA.strip().split(";"):
-                if stmt.strip():
-                    con.execute(stmt)
+        have = {r[0] for r in self._con().execute(
+            "SELECT name FROM sqlite_master WHERE name IN ('kp_journal', 'kp_base', 'kp_conflict',"
+            " 'kp_base_key', 'kp_conflict_key', 'kp_journal_state_seq', 'kp_journal_entity')")}
+        if len(have) < 7:  # a read first: opening an existing journal never takes the write lock
+            with self._tx() as con:
+                for stmt in _SCHEMA.strip().split(";"):
+                    if stmt.strip():
+                        con.execute(stmt)
 
     # -- connections -------------------------------------------------
     def _con(self) -> sqlite3.Connection:
