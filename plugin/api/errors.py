@@ -187,6 +187,8 @@ class CancelledError(KatapultError):
     """The caller cancelled while the request was waiting or being retried."""
 
     default_summary = "The Katapult request was cancelled"
+    #: Cancels happen only while waiting before a request is sent (never mid-request).
+    sent = False
 
 
 _MIDDLEWARE = {

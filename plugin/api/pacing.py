@@ -173,6 +173,18 @@ class Governor:
         self._not_before = -math.inf
         self.stats = GovernorStats()
 
+    @classmethod
+    def for_time_scale(cls, time_scale: float, **kw) -> Governor:
+        """A governor matching a sandbox started with ``time_scale`` (every limit and
+        back-off divided by it): ``time_scale=60`` makes a refill window last 1 s."""
+        if time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        kw.setdefault("min_interval_s", 0.055 / time_scale)
+        kw.setdefault("refill_period_s", 60.0 / time_scale)
+        kw.setdefault("backoff_base_s", 0.5 / time_scale)
+        kw.setdefault("backoff_max_s", 30.0 / time_scale)
+        return cls(**kw)
+
     # ----------------------------------------------------------------- public API
     def acquire(self, cost: int = 1, lane: str = "interactive",
                 cancel: CancelToken | None = None) -> Ticket:

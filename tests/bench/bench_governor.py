@@ -100,8 +100,7 @@ class RemoteSandbox:
 
 
 def _client(server: RemoteSandbox, scale: float) -> KatapultClient:
-    gov = Governor(min_interval_s=0.055 / scale, refill_period_s=60.0 / scale,
-                   backoff_base_s=0.5 / scale, backoff_max_s=30.0 / scale)
+    gov = Governor.for_time_scale(scale)  # 0.055/scale s spacing, 60/scale s refill
     return KatapultClient(server.base_url, server.api_key, governor=gov,
                           configure_session=lambda s: setattr(s, "trust_env", False))
 

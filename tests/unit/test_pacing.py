@@ -310,3 +310,12 @@ def test_late_server_stamp_cannot_squeeze_the_next_call():
         gov2.observe(meta(100), t)
         assert gov2.acquire(0).started == clock2.now
         clock2.now += 0.001
+
+
+def test_for_time_scale():
+    gov = Governor.for_time_scale(60)
+    assert gov.min_interval_s == pytest.approx(0.055 / 60)
+    assert gov.refill_period_s == pytest.approx(1.0)
+    assert gov.backoff_base_s == pytest.approx(0.5 / 60)
+    with pytest.raises(ValueError):
+        Governor.for_time_scale(0)
