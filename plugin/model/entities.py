@@ -75,6 +75,29 @@ class Snapshot:
         )
 
 
+_SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, scalars); much faster than deepcopy."""
+    t = type(value)
+    if t in _SCALAR_TYPES:
+        return value
+    if t is dict:
+        return {k: v if type(v) in _SCALAR_TYPES else json_copy(v) for k, v in value.items()}
+    if t is list:
+        return [v if type(v) in _SCALAR_TYPES else json_copy(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [json_copy(v) for v in value]
+    return copy.deepcopy(value)
+
+
+def _shallow_json_copy(raw: Mapping, skip: Tuple[str, ...]) -> dict:
+    return {k: json_copy(v) for k, v in raw.items() if k not in skip}
+
+
 def _to_float(value: Any) -> float | None:
     """A finite float from a number or numeric string, else None (bools are not numbers)."""
     if isinstance(value, bool) or value is None:
@@ -107,13 +130,16 @@ def normalize_attributes(
         return {}
     out: Dict[str, Dict[str, Any]] = {}
     for name, instances in raw.items():
-        name = str(name)
+        if type(name) is not str:
+            name = str(name)
         if instances is None:
             continue  # a null attribute is an absent attribute
-        if isinstance(instances, Mapping):
-            out[name] = {str(k): copy.deepcopy(v) for k, v in instances.items()}
+        if type(instances) is dict or isinstance(instances, Mapping):
+            out[name] = {
+                k if type(k) is str else str(k): json_copy(v) for k, v in instances.items()
+            }
         else:
-            out[name] = {BARE_VALUE_INSTANCE: copy.deepcopy(instances)}
+            out[name] = {BARE_VALUE_INSTANCE: json_copy(instances)}
             if issues is not None:
                 issues.append(
                     LoadIssue(
@@ -187,9 +213,9 @@ def normalize_breakpoints(raw: Any, entity_id: str = "", issues: List[LoadIssue]
 def normalize_node(raw: Mapping, issues: List[LoadIssue] | None = None, node_id: str = "") -> dict:
     """A normalised deep copy of a node (``node_id`` used when the dict has no ``id``)."""
     issues = issues if issues is not None else []
-    node = copy.deepcopy(dict(raw))
+    node = _shallow_json_copy(raw, ("attributes",))
     node["id"] = str(node.get("id") or node_id)
-    node["attributes"] = normalize_attributes(node.get("attributes"), "node", node["id"], issues)
+    node["attributes"] = normalize_attributes(raw.get("attributes"), "node", node["id"], issues)
     _normalize_point(node, "node", issues)
     return node
 
@@ -202,12 +228,10 @@ def normalize_section(
 ) -> dict:
     """A normalised deep copy of a section; ``multi_attributes`` is read as ``attributes``."""
     issues = issues if issues is not None else []
-    section = copy.deepcopy(dict(raw))
+    section = _shallow_json_copy(raw, ("attributes", "multi_attributes"))
     section["id"] = str(section.get("id") or section_id)
-    multi = normalize_attributes(
-        section.pop("multi_attributes", None), "section", section["id"], issues
-    )
-    attrs = normalize_attributes(section.get("attributes"), "section", section["id"], issues)
+    multi = normalize_attributes(raw.get("multi_attributes"), "section", section["id"], issues)
+    attrs = normalize_attributes(raw.get("attributes"), "section", section["id"], issues)
     for name, instances in attrs.items():
         multi.setdefault(name, {}).update(instances)
     section["attributes"] = multi
@@ -221,10 +245,10 @@ def normalize_connection(
 ) -> dict:
     """A normalised deep copy of a connection, its embedded sections normalised too."""
     issues = issues if issues is not None else []
-    conn = copy.deepcopy(dict(raw))
+    conn = _shallow_json_copy(raw, ("attributes", "sections"))
     cid = str(conn.get("id") or connection_id)
     conn["id"] = cid
-    conn["attributes"] = normalize_attributes(conn.get("attributes"), "connection", cid, issues)
+    conn["attributes"] = normalize_attributes(raw.get("attributes"), "connection", cid, issues)
     raw_bp = conn.get("breakpoints")
     bp = normalize_breakpoints(raw_bp, cid, issues)
     if raw_bp not in (None, []) and bp != raw_bp:
@@ -237,7 +261,7 @@ def normalize_connection(
             conn[end] = None
         else:
             conn[end] = str(value)
-    raw_sections = conn.get("sections")
+    raw_sections = raw.get("sections")
     sections: Dict[str, dict] = {}
     if isinstance(raw_sections, Mapping):
         for sid, sdata in raw_sections.items():
@@ -261,7 +285,7 @@ def normalize_connection(
 
 def normalize_photo(raw: Mapping, photo_id: str = "") -> dict:
     """A deep copy of a photo record with a string ``id``."""
-    photo = copy.deepcopy(dict(raw))
+    photo = _shallow_json_copy(raw, ())
     photo["id"] = str(photo.get("id") or photo_id)
     return photo
 
