@@ -371,6 +371,18 @@ class PhotoUploader:
             base_updates=updates,
             result={"photo_id": photo_id, "filename": _meta(op).get("filename")},
         )
+        self._drop_content(op.op_id)
+
+    def _drop_content(self, op_id: str) -> None:
+        """Free the JPEG bytes of a done upload (the hash stays for de-duplication).
+
+        Keeps the GeoPackage from growing by every photo ever uploaded. Uses the
+        journal's connection directly: ``Journal`` has no API for this yet.
+        """
+        with self.journal._tx() as con:
+            con.execute(
+                "UPDATE kp_journal SET content=NULL WHERE op_id=? AND state=?", (op_id, jr.DONE)
+            )
 
     # -- after a crash or a lost answer ------------------------------------
     def _reconcile(self, report: UploadReport, retry: list | None = None) -> None:

@@ -224,3 +224,48 @@ def test_folder_import_review_correct_and_upload(env):
     assert moved_pid in fresh[nodes[1]["id"]]["photos"]
     assert moved_pid not in (fresh[nodes[0]["id"]].get("photos") or {})
     dialog.close()
+
+
+def test_viewer_unassociate_associate_existing_and_move_from_dock(env):
+    from plugin.gui.photo_viewer import PhotoViewer
+
+    sandbox, dock = env["sandbox"], env["dock"]
+    nodes = isolated_nodes(env["client"].list_nodes(sandbox.job_id), min_gap_m=25)
+    node = next(n for n in nodes if len(n.get("photos") or {}) >= 2)
+    other = next(n for n in nodes if n["id"] != node["id"])
+    select_node(env["layers"]["node"], node["id"])
+    pid = dock.list.item(dock.list.count() - 1).data(ROLE_PHOTO_ID)
+    # double-click: a larger view, fetched off the GUI thread
+    dock.open_viewer(dock.list.item(dock.list.count() - 1))
+    viewer = dock._viewer
+    assert isinstance(viewer, PhotoViewer) and wait_for(lambda: viewer.image is not None)
+    assert env["backend"].cache.get(pid, "large") and viewer.label.pixmap() is not None
+    viewer.close()
+    done = []
+    dock.finished.connect(done.append)
+    # unassociate: gone from the item, still in the job, first in the picker
+    dock.select_photo(pid)
+    dock.unassociate_selected()
+    assert wait_for(lambda: done)
+    assert pid not in (server_node(env, node["id"]).get("photos") or {})
+    assert dock._find(pid) is None
+    from plugin.photos.store import PhotoStore
+
+    picker = PhotoStore(env["gpkg"]).picker(("node", node["id"], None))
+    assert picker[0][0]["id"] == pid and picker[0][1] is False
+    # associate it again (as main) through the dock
+    done.clear()
+    dock.associate_existing(pid, main=True)
+    assert wait_for(lambda: done)
+    fresh = server_node(env, node["id"])
+    assert fresh["photos"][pid]["association"] == "main" and main_count(fresh) == 1
+    # move it to another node: it keeps being a main photo there, and leaves this one
+    done.clear()
+    dock.select_photo(pid)
+    from plugin.photos.actions import ItemRef
+
+    dock.move_selected(ItemRef("node", other["id"]))
+    assert wait_for(lambda: done)
+    assert pid not in (server_node(env, node["id"]).get("photos") or {})
+    moved = server_node(env, other["id"])
+    assert moved["photos"][pid]["association"] == "main" and main_count(moved) == 1

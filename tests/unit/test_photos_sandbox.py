@@ -233,6 +233,11 @@ def test_sigkilled_batch_rerun_leaves_no_duplicates(sandbox, job, tmp_path):
     assert sorted(hashes[c.sha256] for c in checks) == [1] * 10
     journal = Journal(gpkg)
     assert {op.state for op in PhotoUploader(None, journal, sandbox.job_id).photo_ops()} == {"done"}
+    # done uploads keep their hash (de-duplication) but not their bytes (GeoPackage size)
+    assert all(
+        journal.content(op.op_id) is None and op.content_sha256
+        for op in PhotoUploader(None, journal, sandbox.job_id).photo_ops()
+    )
 
 
 def test_set_main_leaves_exactly_one_main(sandbox, job, tmp_path):
