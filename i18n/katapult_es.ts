@@ -40,24 +40,107 @@
         </message>
     </context>
     <context>
+        <name>ConflictDialog</name>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="42" />
+            <source>(none)</source>
+            <translation>(ninguno)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="50" />
+            <source>(exists)</source>
+            <translation>(existe)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="58" />
+            <source>the whole item (deleted on one side)</source>
+            <translation>el elemento completo (borrado en un lado)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="60" />
+            <source>position</source>
+            <translation>posición</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="62" />
+            <source>span vertices</source>
+            <translation>vértices del vano</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="74" />
+            <source>Katapult: changes made here and on the server</source>
+            <translation>Katapult: cambios hechos aquí y en el servidor</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="82" />
+            <source>These items were changed both here and on the server. Choose per line which version to keep; the other items are already merged.</source>
+            <translation>Estos elementos se cambiaron aquí y en el servidor. Elija en cada línea qué versión conservar; los demás elementos ya están fusionados.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="86" />
+            <source>Item</source>
+            <translation>Elemento</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="86" />
+            <source>What</source>
+            <translation>Qué</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="86" />
+            <source>Before</source>
+            <translation>Antes</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="86" />
+            <source>Mine</source>
+            <translation>Mío</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="87" />
+            <source>Theirs</source>
+            <translation>Del servidor</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="87" />
+            <source>Keep</source>
+            <translation>Conservar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="93" />
+            <source>Keep all mine</source>
+            <translation>Conservar todos los míos</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="94" />
+            <source>Take all theirs</source>
+            <translation>Tomar todos los del servidor</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/conflict_dialog.py" line="154" />
+            <source>Not resolved:</source>
+            <translation>Sin resolver:</translation>
+        </message>
+    </context>
+    <context>
         <name>ConnectionTest</name>
         <message>
-            <location filename="../plugin/gui/connection_test.py" line="29" />
+            <location filename="../plugin/gui/connection_test.py" line="34" />
             <source>(no e-mail)</source>
             <translation>(sin correo electrónico)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/connection_test.py" line="33" />
+            <location filename="../plugin/gui/connection_test.py" line="38" />
             <source>Connected. This key belongs to {email} (user id {uid}, company {company}</source>
             <translation>Conectado. Esta clave pertenece a {email} (id de usuario {uid}, empresa {company}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/connection_test.py" line="37" />
+            <location filename="../plugin/gui/connection_test.py" line="42" />
             <source>, root company {root}</source>
             <translation>, empresa raíz {root}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/connection_test.py" line="52" />
+            <location filename="../plugin/gui/connection_test.py" line="57" />
             <source>Katapult: test connection</source>
             <translation>Katapult: probar la conexión</translation>
         </message>
@@ -140,17 +223,338 @@
         <message>
             <location filename="../plugin/processing/base.py" line="51" />
             <source>Katapult API key (authentication configuration)</source>
-            <translation type="unfinished" />
+            <translation>Clave de API de Katapult (configuración de autenticación)</translation>
         </message>
         <message>
             <location filename="../plugin/processing/base.py" line="56" />
             <source>Server URL (empty: the plugin setting or KATAPULT_BASE_URL)</source>
-            <translation type="unfinished" />
+            <translation>URL del servidor (vacía: la configuración del complemento o KATAPULT_BASE_URL)</translation>
         </message>
         <message>
             <location filename="../plugin/processing/base.py" line="71" />
             <source>Cannot connect to Katapult: {error}. Set an API key in the plugin settings, pass AUTHCFG, or set KATAPULT_API_KEY.</source>
-            <translation type="unfinished" />
+            <translation>No se puede conectar con Katapult: {error}. Defina una clave de API en la configuración del complemento, pase AUTHCFG o defina KATAPULT_API_KEY.</translation>
+        </message>
+    </context>
+    <context>
+        <name>KatapultJobBrowser</name>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="86" />
+            <source>Katapult jobs</source>
+            <translation>Trabajos de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="106" />
+            <source>Search name, id, metadata</source>
+            <translation>Buscar por nombre, id, metadatos</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="108" />
+            <source>Refresh</source>
+            <translation>Actualizar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="114" />
+            <source>Include archived</source>
+            <translation>Incluir archivados</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="117" />
+            <source>Metadata filter, e.g. city:Buffalo,status:done</source>
+            <translation>Filtro de metadatos, p. ej. city:Buffalo,status:done</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="124" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="124" />
+            <source>Last updated</source>
+            <translation>Última actualización</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="131" />
+            <source>Open</source>
+            <translation>Abrir</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="132" />
+            <source>Open as…</source>
+            <translation>Abrir como…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="133" />
+            <source>Refresh layers</source>
+            <translation>Actualizar capas</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="136" />
+            <source>New…</source>
+            <translation>Nuevo…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="137" />
+            <source>Rename…</source>
+            <translation>Renombrar…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="138" />
+            <source>Metadata…</source>
+            <translation>Metadatos…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="201" />
+            <source>Archive</source>
+            <translation>Archivar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="142" />
+            <source>Open downloaded…</source>
+            <translation>Abrir descargado…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="143" />
+            <source>Pick-lists from model…</source>
+            <translation>Listas de valores del modelo…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="201" />
+            <source>Restore</source>
+            <translation>Restaurar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="225" />
+            <source>{what}…</source>
+            <translation>{what}…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="242" />
+            <source>{what} failed: {why}</source>
+            <translation>{what} falló: {why}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="261" />
+            <source>{n} job(s)</source>
+            <translation>{n} trabajo(s)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="264" />
+            <source>Listing jobs</source>
+            <translation>Listando trabajos</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="276" />
+            <source>Job {name} created</source>
+            <translation>Trabajo {name} creado</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="278" />
+            <source>Creating job {name}</source>
+            <translation>Creando el trabajo {name}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="285" />
+            <source>Renaming job</source>
+            <translation>Renombrando el trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="285" />
+            <source>Job renamed to {name}</source>
+            <translation>Trabajo renombrado a {name}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="293" />
+            <source>Updating job metadata</source>
+            <translation>Actualizando los metadatos del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="293" />
+            <source>Metadata saved</source>
+            <translation>Metadatos guardados</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="303" />
+            <source>Job archived</source>
+            <translation>Trabajo archivado</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="303" />
+            <source>Job restored</source>
+            <translation>Trabajo restaurado</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="304" />
+            <source>Archiving job</source>
+            <translation>Archivando el trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="304" />
+            <source>Restoring job</source>
+            <translation>Restaurando el trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="327" />
+            <source>Opened {name}: {summary}</source>
+            <translation>Abierto {name}: {summary}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="332" />
+            <source>Downloading job {name}</source>
+            <translation>Descargando el trabajo {name}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="338" />
+            <source>The job is not open in this project; open it first.</source>
+            <translation>El trabajo no está abierto en este proyecto; ábralo primero.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="352" />
+            <source>Refreshed: {summary}</source>
+            <translation>Actualizado: {summary}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="356" />
+            <source>Refreshing job layers</source>
+            <translation>Actualizando las capas del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="362" />
+            <source>Open the job first; pick-lists are stored with its layers.</source>
+            <translation>Abra primero el trabajo; las listas de valores se guardan con sus capas.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="363" />
+            <source>Reading the job's model pick-lists costs {cost} API tokens (1 more for the job's model name). Continue?</source>
+            <translation>Leer las listas de valores del modelo del trabajo cuesta {cost} tokens de la API (1 más por el nombre del modelo). ¿Continuar?</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="365" />
+            <source>Pick-lists from the model</source>
+            <translation>Listas de valores del modelo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="373" />
+            <source>The job does not say which model it uses.</source>
+            <translation>El trabajo no indica qué modelo usa.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="387" />
+            <source>Pick-lists loaded for {n} attribute(s)</source>
+            <translation>Listas de valores cargadas para {n} atributo(s)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="389" />
+            <source>Reading model pick-lists</source>
+            <translation>Leyendo las listas de valores del modelo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="405" />
+            <source>Rename job</source>
+            <translation>Renombrar trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="405" />
+            <source>New name</source>
+            <translation>Nombre nuevo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="413" />
+            <source>Metadata of {name}</source>
+            <translation>Metadatos de {name}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="433" />
+            <source>Save the job as</source>
+            <translation>Guardar el trabajo como</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="439" />
+            <source>GeoPackage (*.gpkg)</source>
+            <translation>GeoPackage (*.gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="439" />
+            <source>Open a downloaded job</source>
+            <translation>Abrir un trabajo descargado</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="445" />
+            <source>Opened {path}</source>
+            <translation>Abierto {path}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="124" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="124" />
+            <source>Metadata</source>
+            <translation>Metadatos</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="245" />
+            <source>Katapult</source>
+            <translation>Katapult</translation>
+        </message>
+    </context>
+    <context>
+        <name>KatapultJobDialogs</name>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="99" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="101" />
+            <source>Metadata</source>
+            <translation>Metadatos</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="42" />
+            <source>Metadata line {n} ({line!r}) is not 'key = value'; fix or remove it.</source>
+            <translation>La línea de metadatos {n} ({line!r}) no tiene la forma 'clave = valor'; corríjala o quítela.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="90" />
+            <source>New Katapult job</source>
+            <translation>Nuevo trabajo de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="93" />
+            <source>model key, e.g. katapult_default</source>
+            <translation>clave del modelo, p. ej. katapult_default</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="95" />
+            <source>one 'key = value' per line</source>
+            <translation>una 'clave = valor' por línea</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="100" />
+            <source>Model</source>
+            <translation>Modelo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="115" />
+            <source>Enter a name for the job.</source>
+            <translation>Introduzca un nombre para el trabajo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="117" />
+            <source>Enter the model key of the job (ask your Katapult admin if unsure).</source>
+            <translation>Introduzca la clave del modelo del trabajo (pregunte al administrador de Katapult si no está seguro).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="135" />
+            <source>Job metadata</source>
+            <translation>Metadatos del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_dialogs.py" line="144" />
+            <source>One 'key = value' per line; delete a line to remove the key.</source>
+            <translation>Una 'clave = valor' por línea; borre una línea para quitar la clave.</translation>
         </message>
     </context>
     <context>
@@ -243,52 +647,52 @@
         <message>
             <location filename="../plugin/layers/refresh.py" line="67" />
             <source>updated {u}, added {a}, deleted {d}</source>
-            <translation type="unfinished" />
+            <translation>{u} actualizados, {a} añadidos, {d} borrados</translation>
         </message>
         <message>
             <location filename="../plugin/layers/refresh.py" line="70" />
             <source>{n} feature(s) changed here were not overwritten: {items}</source>
-            <translation type="unfinished" />
+            <translation>No se sobrescribieron {n} objeto(s) cambiados aquí: {items}</translation>
         </message>
         <message>
             <location filename="../plugin/layers/refresh.py" line="74" />
             <source>{n} problem(s), see the Katapult log</source>
-            <translation type="unfinished" />
+            <translation>{n} problema(s); vea el registro de Katapult</translation>
         </message>
         <message>
             <location filename="../plugin/layers/refresh.py" line="98" />
             <source>Layer {name} has unsaved edits; save or discard them, then refresh again.</source>
-            <translation type="unfinished" />
+            <translation>La capa {name} tiene ediciones sin guardar; guárdelas o descártelas y vuelva a actualizar.</translation>
         </message>
         <message>
             <location filename="../plugin/layers/refresh.py" line="106" />
             <source>Cannot add fields to {name}.</source>
-            <translation type="unfinished" />
+            <translation>No se pueden añadir campos a {name}.</translation>
         </message>
         <message>
             <location filename="../plugin/layers/refresh.py" line="134" />
             <source>server value does not fit the field</source>
-            <translation type="unfinished" />
+            <translation>el valor del servidor no cabe en el campo</translation>
         </message>
         <message>
             <location filename="../plugin/layers/refresh.py" line="149" />
             <source>Cannot update features of {name}.</source>
-            <translation type="unfinished" />
+            <translation>No se pueden actualizar los objetos de {name}.</translation>
         </message>
         <message>
             <location filename="../plugin/layers/refresh.py" line="151" />
             <source>Cannot update geometries of {name}.</source>
-            <translation type="unfinished" />
+            <translation>No se pueden actualizar las geometrías de {name}.</translation>
         </message>
         <message>
             <location filename="../plugin/layers/refresh.py" line="153" />
             <source>Cannot add features to {name}.</source>
-            <translation type="unfinished" />
+            <translation>No se pueden añadir objetos a {name}.</translation>
         </message>
         <message>
             <location filename="../plugin/layers/refresh.py" line="156" />
             <source>Cannot delete features of {name}.</source>
-            <translation type="unfinished" />
+            <translation>No se pueden borrar objetos de {name}.</translation>
         </message>
     </context>
     <context>
@@ -424,60 +828,85 @@
             <translation>el servidor respondió sin un id de foto</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/uploader.py" line="391" />
+            <location filename="../plugin/photos/uploader.py" line="403" />
             <source>several photos on the server could be this upload; check the job's photos before retrying</source>
             <translation>varias fotos del servidor podrían ser esta subida; revise las fotos del trabajo antes de reintentar</translation>
         </message>
         <message>
             <location filename="../plugin/photos/planning.py" line="60" />
             <source>main</source>
-            <translation type="unfinished" />
+            <translation>principal</translation>
         </message>
         <message>
             <location filename="../plugin/photos/planning.py" line="60" />
             <source>associated</source>
-            <translation type="unfinished" />
+            <translation>asociada</translation>
         </message>
     </context>
     <context>
         <name>KatapultPlugin</name>
         <message>
-            <location filename="../plugin/main.py" line="119" />
+            <location filename="../plugin/main.py" line="125" />
             <source>About Katapult for QGIS</source>
             <translation>Acerca de Katapult para QGIS</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="100" />
+            <location filename="../plugin/main.py" line="103" />
             <source>Katapult for QGIS opens Katapult Pro jobs (poles, spans, midspans and photos) as QGIS layers, lets you edit them with QGIS's tools and writes the edits back to Katapult. Logs: View &gt; Panels &gt; Log Messages, tab Katapult.</source>
             <translation>Katapult para QGIS abre trabajos de Katapult Pro (postes, vanos, puntos intermedios y fotos) como capas de QGIS, permite editarlos con las herramientas de QGIS y envía las ediciones de vuelta a Katapult. Registro: Ver &gt; Paneles &gt; Mensajes de registro, pestaña Katapult.</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="114" />
+            <location filename="../plugin/main.py" line="117" />
             <source>Settings…</source>
             <translation>Configuración…</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="179" />
+            <location filename="../plugin/main.py" line="122" />
+            <source>Draw pole line</source>
+            <translation>Dibujar línea de postes</translation>
+        </message>
+        <message>
+            <location filename="../plugin/main.py" line="134" />
+            <source>Katapult jobs</source>
+            <translation>Trabajos de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/main.py" line="136" />
+            <source>Katapult photos</source>
+            <translation>Fotos de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/main.py" line="138" />
+            <source>Katapult sync</source>
+            <translation>Sincronización de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/main.py" line="195" />
             <source>The Katapult Processing provider could not be loaded</source>
             <translation>No se pudo cargar el proveedor de Processing de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="184" />
+            <location filename="../plugin/main.py" line="200" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="197" />
+            <location filename="../plugin/main.py" line="210" />
+            <source>A Katapult start-up step failed</source>
+            <translation>Falló un paso de arranque de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/main.py" line="218" />
             <source>A Katapult clean-up step failed</source>
             <translation>Falló un paso de limpieza de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="242" />
+            <location filename="../plugin/main.py" line="263" />
             <source>The panel '{title}' could not be created</source>
             <translation>No se pudo crear el panel '{title}'</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="263" />
+            <location filename="../plugin/main.py" line="284" />
             <source>'{action}' failed</source>
             <translation>'{action}' falló</translation>
         </message>
@@ -487,7 +916,163 @@
         <message>
             <location filename="../plugin/processing/provider.py" line="22" />
             <source>Katapult</source>
-            <translation type="unfinished" />
+            <translation>Katapult</translation>
+        </message>
+    </context>
+    <context>
+        <name>KatapultQaDock</name>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="284" />
+            <source>Katapult QA</source>
+            <translation>Control de calidad de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="115" />
+            <source>The open job to check</source>
+            <translation>El trabajo abierto que se va a comprobar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="117" />
+            <source>Run QA</source>
+            <translation>Ejecutar el control</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="122" />
+            <source>Thresholds</source>
+            <translation>Umbrales</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="139" />
+            <source>Finding</source>
+            <translation>Hallazgo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="139" />
+            <source>Severity</source>
+            <translation>Gravedad</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="144" />
+            <source>Open a job, then Run QA.</source>
+            <translation>Abra un trabajo y luego pulse Ejecutar el control.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="148" />
+            <source>Export…</source>
+            <translation>Exportar…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="184" />
+            <source>No open Katapult job: open one from the job browser first.</source>
+            <translation>No hay ningún trabajo de Katapult abierto: abra uno primero desde el explorador de trabajos.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="194" />
+            <source>Checking {n} nodes…</source>
+            <translation>Comprobando {n} nodos…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="207" />
+            <source>QA failed: {error}</source>
+            <translation>El control de calidad falló: {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="223" />
+            <source>{title} ({n})</source>
+            <translation>{title} ({n})</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="232" />
+            <source>{n} finding(s), {e} error(s). Click one to select and zoom to it; fix and rerun.</source>
+            <translation>{n} hallazgo(s), {e} error(es). Haga clic en uno para seleccionarlo y acercarse; corríjalo y vuelva a ejecutar.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="232" />
+            <source>No findings: the job passes QA.</source>
+            <translation>Sin hallazgos: el trabajo supera el control de calidad.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="266" />
+            <source>Export QA findings</source>
+            <translation>Exportar los hallazgos del control</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="266" />
+            <source>GeoPackage (*.gpkg);;CSV (*.csv)</source>
+            <translation>GeoPackage (*.gpkg);;CSV (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="279" />
+            <source>Could not export to {path}: {error}</source>
+            <translation>No se pudo exportar a {path}: {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/qa_dock.py" line="279" />
+            <source>Exported {n} finding(s) to {path}</source>
+            <translation>Se exportaron {n} hallazgo(s) a {path}</translation>
+        </message>
+    </context>
+    <context>
+        <name>KatapultSync</name>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="53" />
+            <source>Layer {0} has unsaved edits; save them (or roll them back) first.</source>
+            <translation>La capa {0} tiene ediciones sin guardar; guárdelas (o descártelas) primero.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="61" />
+            <source>The job's {0} layer is not in the project; open the job again.</source>
+            <translation>La capa {0} del trabajo no está en el proyecto; vuelva a abrir el trabajo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="92" />
+            <source>Cannot write new ids into layer {0}.</source>
+            <translation>No se pueden escribir los ids nuevos en la capa {0}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="129" />
+            <source>Cannot delete a feature of {0}.</source>
+            <translation>No se puede borrar un objeto de {0}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="151" />
+            <source>Cannot add a feature to {0}.</source>
+            <translation>No se puede añadir un objeto a {0}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="155" />
+            <source>Cannot update a feature of {0}.</source>
+            <translation>No se puede actualizar un objeto de {0}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="183" />
+            <source>No Katapult job is open; open one first.</source>
+            <translation>No hay ningún trabajo de Katapult abierto; abra uno primero.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="199" />
+            <source>Some new features could not get an id; push again.</source>
+            <translation>Algunos objetos nuevos no pudieron recibir un id; vuelva a enviar.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="201" />
+            <source>Not sent: {0}</source>
+            <translation>No enviado: {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="243" />
+            <source>{0} edits are still being sent; pull when the queue is empty (or cancel it).</source>
+            <translation>Todavía se están enviando {0} ediciones; descargue cambios cuando la cola esté vacía (o cancélela).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="333" />
+            <source>Pull failed: {0}</source>
+            <translation>La descarga de cambios falló: {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="345" />
+            <source>Planning the push failed: {0}</source>
+            <translation>Falló la planificación del envío: {0}</translation>
         </message>
     </context>
     <context>
@@ -495,140 +1080,749 @@
         <message>
             <location filename="../plugin/processing/alg_listjobs.py" line="35" />
             <source>Include archived jobs</source>
-            <translation type="unfinished" />
+            <translation>Incluir trabajos archivados</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_listjobs.py" line="37" />
             <source>Metadata filter (attribute:value, comma separated)</source>
-            <translation type="unfinished" />
+            <translation>Filtro de metadatos (atributo:valor, separados por comas)</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_listjobs.py" line="40" />
             <source>Jobs</source>
-            <translation type="unfinished" />
+            <translation>Trabajos</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_listjobs.py" line="42" />
             <source>Number of jobs</source>
-            <translation type="unfinished" />
+            <translation>Número de trabajos</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_listjobs.py" line="73" />
             <source>{n} job(s)</source>
-            <translation type="unfinished" />
+            <translation>{n} trabajo(s)</translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoDock</name>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="129" />
+            <source>Katapult photos</source>
+            <translation>Fotos de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="281" />
+            <source>Select one pole or midspan on a Katapult layer.</source>
+            <translation>Seleccione un poste o punto intermedio en una capa de Katapult.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="469" />
+            <source>Set main</source>
+            <translation>Hacer principal</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="174" />
+            <source>Make the selected photo the item's main photo</source>
+            <translation>Hacer de la foto seleccionada la foto principal del elemento</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="179" />
+            <source>Associate…</source>
+            <translation>Asociar…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="179" />
+            <source>Attach an existing photo of the job</source>
+            <translation>Adjuntar una foto existente del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="479" />
+            <source>Unassociate</source>
+            <translation>Desasociar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="182" />
+            <source>Detach the selected photo from this item (it stays in the job)</source>
+            <translation>Separar la foto seleccionada de este elemento (sigue en el trabajo)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="187" />
+            <source>Move…</source>
+            <translation>Mover…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="187" />
+            <source>Move the selected photo to another item</source>
+            <translation>Mover la foto seleccionada a otro elemento</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="190" />
+            <source>Upload…</source>
+            <translation>Subir…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="190" />
+            <source>Upload JPEG files (or drop them on this panel)</source>
+            <translation>Subir archivos JPEG (o soltarlos en este panel)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="193" />
+            <source>Import folder…</source>
+            <translation>Importar carpeta…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="193" />
+            <source>Match a folder of photos to poles by GPS and time, review, then upload</source>
+            <translation>Emparejar una carpeta de fotos con postes por GPS y hora, revisar y subir</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="216" />
+            <source>Dropped files go:</source>
+            <translation>Los archivos soltados van:</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="218" />
+            <source>to the selected item</source>
+            <translation>al elemento seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="219" />
+            <source>to the selected item, as main photo</source>
+            <translation>al elemento seleccionado, como foto principal</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="220" />
+            <source>to the job only (no item)</source>
+            <translation>solo al trabajo (sin elemento)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="237" />
+            <source>Messages about uploads and actions appear here.</source>
+            <translation>Aquí aparecen los mensajes sobre subidas y acciones.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="294" />
+            <source>{n} features selected: select exactly one pole or midspan.</source>
+            <translation>{n} objetos seleccionados: seleccione exactamente un poste o punto intermedio.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="305" />
+            <source>This feature has no Katapult id yet (push it first).</source>
+            <translation>Este objeto todavía no tiene id de Katapult (envíelo primero).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="346" />
+            <source>Pole/node</source>
+            <translation>Poste/nodo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="346" />
+            <source>Midspan</source>
+            <translation>Punto intermedio</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="347" />
+            <source>{kind} {label}: {n} photo(s)</source>
+            <translation>{kind} {label}: {n} foto(s)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="373" />
+            <source>MAIN</source>
+            <translation>PRINCIPAL</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="375" />
+            <source>date unknown</source>
+            <translation>fecha desconocida</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="383" />
+            <source>id: {id}</source>
+            <translation>id: {id}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="385" />
+            <source>not in the job's photo list (pull the job to refresh)</source>
+            <translation>no está en la lista de fotos del trabajo (descargue cambios del trabajo para actualizar)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="389" />
+            <source>uploaded {d}</source>
+            <translation>subida {d}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="410" />
+            <source>thumbnail not available: {m}</source>
+            <translation>miniatura no disponible: {m}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="459" />
+            <source>{what} failed: {message}</source>
+            <translation>{what} falló: {message}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="469" />
+            <source>{p} is now the main photo of {item}.</source>
+            <translation>{p} es ahora la foto principal de {item}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="479" />
+            <source>{p} detached from {item} (still in the job).</source>
+            <translation>{p} separada de {item} (sigue en el trabajo).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="502" />
+            <source>Associate</source>
+            <translation>Asociar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="502" />
+            <source>{p} attached to {item}.</source>
+            <translation>{p} adjuntada a {item}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="518" />
+            <source>Move</source>
+            <translation>Mover</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="518" />
+            <source>{p} moved to {t}.</source>
+            <translation>{p} movida a {t}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="562" />
+            <source>Move photo</source>
+            <translation>Mover foto</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="560" />
+            <source>This job has no other item.</source>
+            <translation>Este trabajo no tiene otro elemento.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="562" />
+            <source>Move the photo to (nearest first):</source>
+            <translation>Mover la foto a (el más cercano primero):</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="651" />
+            <source>Upload photos</source>
+            <translation>Subir fotos</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="571" />
+            <source>JPEG images (*.jpg *.jpeg *.JPG *.JPEG);;All files (*)</source>
+            <translation>Imágenes JPEG (*.jpg *.jpeg *.JPG *.JPEG);;Todos los archivos (*)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="593" />
+            <source>{name}: not a file (folders: use Import folder…); skipped.</source>
+            <translation>{name}: no es un archivo (para carpetas use Importar carpeta…); omitido.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="614" />
+            <source>Select a pole or midspan first.</source>
+            <translation>Seleccione primero un poste o punto intermedio.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="618" />
+            <source>Checking {n} file(s)…</source>
+            <translation>Comprobando {n} archivo(s)…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="688" />
+            <source>Cancelling after the photo in flight…</source>
+            <translation>Cancelando después de la foto en curso…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="693" />
+            <source>{name}: uploaded as {pid}</source>
+            <translation>{name}: subida como {pid}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="695" />
+            <source>{name}: already on the server as {pid} (not sent again)</source>
+            <translation>{name}: ya está en el servidor como {pid} (no se envía de nuevo)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="703" />
+            <source>{name}: not confirmed ({m}); run the upload again to finish</source>
+            <translation>{name}: sin confirmar ({m}); vuelva a ejecutar la subida para terminar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="708" />
+            <source>{n} uploaded, {f} failed</source>
+            <translation>{n} subida(s), {f} fallida(s)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="712" />
+            <source>; cancelled (run it again to upload the rest, nothing is sent twice)</source>
+            <translation>; cancelado (vuelva a ejecutarlo para subir el resto; nada se envía dos veces)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="762" />
+            <source>Associate a photo of the job</source>
+            <translation>Asociar una foto del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="765" />
+            <source>{n} photo(s) are not on any item; they are listed first.</source>
+            <translation>{n} foto(s) no están en ningún elemento; aparecen primero.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="774" />
+            <source>File</source>
+            <translation>Archivo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="774" />
+            <source>Taken</source>
+            <translation>Tomada</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="774" />
+            <source>Camera</source>
+            <translation>Cámara</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="774" />
+            <source>On an item</source>
+            <translation>En un elemento</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="785" />
+            <source>yes</source>
+            <translation>sí</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="785" />
+            <source>no</source>
+            <translation>no</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="796" />
+            <source>as the main photo</source>
+            <translation>como foto principal</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="227" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="646" />
+            <source>Nothing to upload.</source>
+            <translation>No hay nada que subir.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="654" />
+            <source>Start the upload?</source>
+            <translation>¿Empezar la subida?</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="660" />
+            <source>Upload not started.</source>
+            <translation>Subida no iniciada.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="701" />
+            <source>{name}: refused by the server: {m}</source>
+            <translation>{name}: rechazada por el servidor: {m}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="719" />
+            <source>Upload failed: {m}</source>
+            <translation>La subida falló: {m}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoImportDialog</name>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="160" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="412" />
+            <source>Nothing to upload.</source>
+            <translation>No hay nada que subir.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="416" />
+            <source>Start the upload?</source>
+            <translation>¿Empezar la subida?</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="424" />
+            <source>Upload not started.</source>
+            <translation>Subida no iniciada.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="458" />
+            <source>{name}: refused by the server: {m}</source>
+            <translation>{name}: rechazada por el servidor: {m}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="477" />
+            <source>Upload failed: {m}</source>
+            <translation>La subida falló: {m}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="87" />
+            <source>Import a folder of photos</source>
+            <translation>Importar una carpeta de fotos</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="96" />
+            <source>Folder with the photos of the field visit</source>
+            <translation>Carpeta con las fotos de la visita de campo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="97" />
+            <source>Browse…</source>
+            <translation>Examinar…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="99" />
+            <source>include subfolders</source>
+            <translation>incluir subcarpetas</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="100" />
+            <source>Folder:</source>
+            <translation>Carpeta:</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="105" />
+            <source>Nearest node by GPS within</source>
+            <translation>Nodo más cercano por GPS dentro de</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="111" />
+            <source>Node time buckets containing the capture time</source>
+            <translation>Ventanas horarias de nodo que contienen la hora de captura</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="117" />
+            <source>camera clock UTC </source>
+            <translation>reloj de la cámara UTC </translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="119" />
+            <source>Used when the photo's EXIF has no time zone (OffsetTimeOriginal).</source>
+            <translation>Se usa cuando el EXIF de la foto no tiene zona horaria (OffsetTimeOriginal).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="123" />
+            <source>associate</source>
+            <translation>asociar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="124" />
+            <source>associate as main photo</source>
+            <translation>asociar como foto principal</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="129" />
+            <source>Matched photos:</source>
+            <translation>Fotos emparejadas:</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="131" />
+            <source>Scan and match</source>
+            <translation>Explorar y emparejar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <source>Photo</source>
+            <translation>Foto</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <source>Proposed item</source>
+            <translation>Elemento propuesto</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <source>Evidence</source>
+            <translation>Indicios</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <source>Confidence</source>
+            <translation>Confianza</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <source>Note</source>
+            <translation>Nota</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="163" />
+            <source>Upload</source>
+            <translation>Subir</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="166" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="181" />
+            <source>Folder with photos</source>
+            <translation>Carpeta con fotos</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="195" />
+            <source>Choose an existing folder first.</source>
+            <translation>Elija primero una carpeta existente.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="199" />
+            <source>Scanning {folder}…</source>
+            <translation>Explorando {folder}…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="230" />
+            <source>Scanning failed: {m}</source>
+            <translation>La exploración falló: {m}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="250" />
+            <source>— refused —</source>
+            <translation>— rechazada —</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="254" />
+            <source>not uploaded</source>
+            <translation>sin subir</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="266" />
+            <source>no match</source>
+            <translation>sin coincidencia</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="274" />
+            <source>{n} photo(s) have no match and will not be uploaded unless you choose an item: {names}</source>
+            <translation>{n} foto(s) no tienen coincidencia y no se subirán a menos que elija un elemento: {names}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="281" />
+            <source>Every readable photo has a proposed item; check the low-confidence rows.</source>
+            <translation>Cada foto legible tiene un elemento propuesto; revise las filas de baja confianza.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="284" />
+            <source>{n} file(s): {m} matched, {u} unmatched, {r} refused.</source>
+            <translation>{n} archivo(s): {m} emparejados, {u} sin emparejar, {r} rechazados.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="299" />
+            <source>— leave out —</source>
+            <translation>— dejar fuera —</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="300" />
+            <source>job only (no item)</source>
+            <translation>solo el trabajo (sin elemento)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="319" />
+            <source>other item…</source>
+            <translation>otro elemento…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="332" />
+            <source>Choose the item</source>
+            <translation>Elija el elemento</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="332" />
+            <source>Node:</source>
+            <translation>Nodo:</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="383" />
+            <source>{n} photo(s) to upload: {t} tokens</source>
+            <translation>{n} foto(s) por subir: {t} tokens</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="385" />
+            <source>, about {d} at the current rate limits</source>
+            <translation>, unos {d} con los límites de peticiones actuales</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="460" />
+            <source>{name}: not confirmed ({m}); upload again to finish</source>
+            <translation>{name}: sin confirmar ({m}); vuelva a subir para terminar</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="465" />
+            <source>{n} uploaded, {a} found already on the server, {f} failed</source>
+            <translation>{n} subida(s), {a} ya estaban en el servidor, {f} fallida(s)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="469" />
+            <source>; cancelled: upload again for the rest (nothing is sent twice)</source>
+            <translation>; cancelado: vuelva a subir para el resto (nada se envía dos veces)</translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoViewer</name>
+        <message>
+            <location filename="../plugin/gui/photo_viewer.py" line="37" />
+            <source>Photo {name}</source>
+            <translation>Foto {name}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_viewer.py" line="42" />
+            <source>main photo</source>
+            <translation>foto principal</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_viewer.py" line="44" />
+            <source>taken {d} UTC</source>
+            <translation>tomada {d} UTC</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_viewer.py" line="47" />
+            <source>id {id}</source>
+            <translation>id {id}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_viewer.py" line="51" />
+            <source>Loading…</source>
+            <translation>Cargando…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_viewer.py" line="70" />
+            <source>The photo could not be loaded: {m}</source>
+            <translation>No se pudo cargar la foto: {m}</translation>
         </message>
     </context>
     <context>
         <name>PoleLine</name>
         <message>
+            <location filename="../plugin/maptools/activate.py" line="95" />
+            <source>Katapult</source>
+            <translation>Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/maptools/activate.py" line="32" />
+            <source>Katapult pole line</source>
+            <translation>Línea de postes de Katapult</translation>
+        </message>
+        <message>
             <location filename="../plugin/maptools/options_widget.py" line="60" />
             <source>node_type of new poles</source>
-            <translation type="unfinished" />
+            <translation>node_type de los postes nuevos</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="65" />
             <source>pole_height=45; proposed=true</source>
-            <translation type="unfinished" />
+            <translation>pole_height=45; proposed=true</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="66" />
             <source>Default attributes of new poles: name=value, separated by ';'</source>
-            <translation type="unfinished" />
+            <translation>Atributos predeterminados de los postes nuevos: nombre=valor, separados por ';'</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="72" />
             <source>connection_type of new spans</source>
-            <translation type="unfinished" />
+            <translation>connection_type de los vanos nuevos</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="77" />
             <source>Auto-spacing</source>
-            <translation type="unfinished" />
+            <translation>Espaciado automático</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="78" />
             <source>Click a route; poles are proposed along it</source>
-            <translation type="unfinished" />
+            <translation>Haga clic en una ruta; se proponen postes a lo largo de ella</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="80" />
             <source>Pole spacing along the route</source>
-            <translation type="unfinished" />
+            <translation>Separación de postes a lo largo de la ruta</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="81" />
             <source>Longest allowed span: longer spans are flagged</source>
-            <translation type="unfinished" />
+            <translation>Vano más largo permitido: los vanos más largos se marcan</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="84" />
             <source>Pole:</source>
-            <translation type="unfinished" />
+            <translation>Poste:</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="87" />
             <source>Span:</source>
-            <translation type="unfinished" />
+            <translation>Vano:</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="90" />
             <source>every</source>
-            <translation type="unfinished" />
+            <translation>cada</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/options_widget.py" line="92" />
             <source>max</source>
-            <translation type="unfinished" />
+            <translation>máx.</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/pole_line_tool.py" line="126" />
             <source>Pole {fid} of layer '{layer}' has no kp_id, so a span cannot refer to it; a new pole is placed instead.</source>
-            <translation type="unfinished" />
+            <translation>El poste {fid} de la capa '{layer}' no tiene kp_id, así que un vano no puede referirse a él; en su lugar se coloca un poste nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="192" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="198" />
             <source>Pole line cancelled; nothing was added.</source>
-            <translation type="unfinished" />
+            <translation>Línea de postes cancelada; no se añadió nada.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="208" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="214" />
             <source>Select a layer of the Katapult job to draw in (its nodes or connections layer) first.</source>
-            <translation type="unfinished" />
+            <translation>Seleccione primero una capa del trabajo de Katapult donde dibujar (su capa de nodos o de conexiones).</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="222" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="228" />
             <source>A span cannot connect a pole to itself; click another pole or an empty spot.</source>
-            <translation type="unfinished" />
+            <translation>Un vano no puede unir un poste consigo mismo; haga clic en otro poste o en un lugar vacío.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="225" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="231" />
             <source>Same spot as the previous pole: no zero-length span was made.</source>
-            <translation type="unfinished" />
+            <translation>Mismo lugar que el poste anterior: no se creó un vano de longitud cero.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="235" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="241" />
             <source>There is already a span between these two poles; click another spot.</source>
-            <translation type="unfinished" />
+            <translation>Ya hay un vano entre estos dos postes; haga clic en otro lugar.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="292" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="298" />
             <source>Preview: {poles} poles, {spans} spans, longest {longest}. Enter or right click adds them, Backspace goes back to the route, Esc cancels.</source>
-            <translation type="unfinished" />
+            <translation>Vista previa: {poles} postes, {spans} vanos, el más largo {longest}. Intro o clic derecho los añade, Retroceso vuelve a la ruta, Esc cancela.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="313" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="319" />
             <source>{n} span(s) are longer than the maximum of {max}.</source>
-            <translation type="unfinished" />
+            <translation>{n} vano(s) superan el máximo de {max}.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="309" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="315" />
             <source>Added {poles} pole(s) and {spans} span(s) ({length}); they are sent on Push.</source>
-            <translation type="unfinished" />
+            <translation>Se añadieron {poles} poste(s) y {spans} vano(s) ({length}); se envían con Enviar.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="379" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="385" />
             <source>{length} &gt; max {max}</source>
-            <translation type="unfinished" />
+            <translation>{length} &gt; máx. {max}</translation>
         </message>
         <message>
             <location filename="../plugin/maptools/writer.py" line="78" />
@@ -716,27 +1910,27 @@
         <message>
             <location filename="../plugin/processing/alg_qa.py" line="40" />
             <source>Job GeoPackage</source>
-            <translation type="unfinished" />
+            <translation>GeoPackage del trabajo</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_qa.py" line="47" />
             <source>QA issues</source>
-            <translation type="unfinished" />
+            <translation>Problemas de calidad</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_qa.py" line="49" />
             <source>Number of issues</source>
-            <translation type="unfinished" />
+            <translation>Número de problemas</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_qa.py" line="50" />
             <source>Number of errors</source>
-            <translation type="unfinished" />
+            <translation>Número de errores</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_qa.py" line="72" />
             <source>{n} issue(s), {e} error(s) on {nodes} nodes</source>
-            <translation type="unfinished" />
+            <translation>{n} problema(s), {e} error(es) en {nodes} nodos</translation>
         </message>
     </context>
     <context>
@@ -890,163 +2084,168 @@
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="39" />
             <source>&lt; 1 s</source>
-            <translation type="unfinished" />
+            <translation>&lt; 1 s</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="41" />
             <source>{0} s</source>
-            <translation type="unfinished" />
+            <translation>{0} s</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="43" />
             <source>{0} min {1} s</source>
-            <translation type="unfinished" />
+            <translation>{0} min {1} s</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="44" />
             <source>{0} h {1} min</source>
-            <translation type="unfinished" />
+            <translation>{0} h {1} min</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="126" />
             <source>Katapult sync</source>
-            <translation type="unfinished" />
+            <translation>Sincronización de Katapult</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="148" />
             <source>No Katapult job open.</source>
-            <translation type="unfinished" />
+            <translation>No hay ningún trabajo de Katapult abierto.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="157" />
             <source>Push</source>
-            <translation type="unfinished" />
+            <translation>Enviar</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="158" />
             <source>Pull</source>
-            <translation type="unfinished" />
+            <translation>Descargar cambios</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="159" />
             <source>Pause</source>
-            <translation type="unfinished" />
+            <translation>Pausa</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="160" />
             <source>Resume</source>
-            <translation type="unfinished" />
+            <translation>Reanudar</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="161" />
             <source>Cancel</source>
-            <translation type="unfinished" />
+            <translation>Cancelar</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="162" />
             <source>Retry failed</source>
-            <translation type="unfinished" />
+            <translation>Reintentar fallidos</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="168" />
             <source>Item</source>
-            <translation type="unfinished" />
+            <translation>Elemento</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="168" />
             <source>Id</source>
-            <translation type="unfinished" />
+            <translation>Id</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="168" />
             <source>Server message</source>
-            <translation type="unfinished" />
+            <translation>Mensaje del servidor</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="173" />
             <source>Operations the server refused (click to show the item):</source>
-            <translation type="unfinished" />
+            <translation>Operaciones que el servidor rechazó (haga clic para mostrar el elemento):</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="227" />
-            <source>Katapult refused the API key; sending is paused. Enter a valid key in Katapult settings, then press Resume.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_dock.py" line="233" />
+            <location filename="../plugin/gui/sync_dock.py" line="225" />
             <source>Katapult</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_dock.py" line="233" />
-            <source>The API key was refused; sending is paused until a valid key is entered.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_dock.py" line="246" />
-            <source>All edits are processed.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_dock.py" line="247" />
-            <source>Sending was cancelled; what is left stays queued.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_dock.py" line="248" />
-            <source>Sending is paused; press Resume to continue.</source>
-            <translation type="unfinished" />
+            <translation>Katapult</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="249" />
+            <source>Katapult refused the API key; sending is paused. Enter a valid key in Katapult settings, then press Resume.</source>
+            <translation>Katapult rechazó la clave de API; el envío está en pausa. Introduzca una clave válida en la configuración de Katapult y pulse Reanudar.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="255" />
+            <source>The API key was refused; sending is paused until a valid key is entered.</source>
+            <translation>La clave de API fue rechazada; el envío queda en pausa hasta que se introduzca una clave válida.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="268" />
+            <source>All edits are processed.</source>
+            <translation>Todas las ediciones están procesadas.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="269" />
+            <source>Sending was cancelled; what is left stays queued.</source>
+            <translation>El envío se canceló; lo que falta sigue en cola.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="270" />
+            <source>Sending is paused; press Resume to continue.</source>
+            <translation>El envío está en pausa; pulse Reanudar para continuar.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="271" />
             <source>Katapult refused the API key; sending is paused.</source>
-            <translation type="unfinished" />
+            <translation>Katapult rechazó la clave de API; el envío está en pausa.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="250" />
+            <location filename="../plugin/gui/sync_dock.py" line="272" />
             <source>Katapult cannot be reached right now; the edits stay queued. Press Resume to retry.</source>
-            <translation type="unfinished" />
+            <translation>No se puede contactar con Katapult en este momento; las ediciones siguen en cola. Pulse Reanudar para reintentar.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="252" />
+            <location filename="../plugin/gui/sync_dock.py" line="274" />
             <source>Sending stopped because of an error.</source>
-            <translation type="unfinished" />
+            <translation>El envío se detuvo por un error.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="259" />
+            <location filename="../plugin/gui/sync_dock.py" line="281" />
             <source>Pending: {0}   Sent: {1}   Failed: {2}   Held: {3}   Done: {4}</source>
-            <translation type="unfinished" />
+            <translation>Pendientes: {0}   Enviadas: {1}   Fallidas: {2}   Retenidas: {3}   Hechas: {4}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="263" />
+            <location filename="../plugin/gui/sync_dock.py" line="285" />
             <source>Time left: {0}</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_dock.py" line="265" />
-            <source>Sending edits to Katapult…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_dock.py" line="276" />
-            <source>Cannot read the sync journal: {0}</source>
-            <translation type="unfinished" />
+            <translation>Tiempo restante: {0}</translation>
         </message>
         <message>
             <location filename="../plugin/gui/sync_dock.py" line="287" />
+            <source>Sending edits to Katapult…</source>
+            <translation>Enviando ediciones a Katapult…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="298" />
+            <source>Cannot read the sync journal: {0}</source>
+            <translation>No se puede leer el diario de sincronización: {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="308" />
             <source>held: </source>
-            <translation type="unfinished" />
+            <translation>retenida: </translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="353" />
+            <source>Pulled: {0} items updated from the server, {1} merged with your edits, {2} conflicts.</source>
+            <translation>Descargado: {0} elementos actualizados desde el servidor, {1} fusionados con sus ediciones, {2} conflictos.</translation>
         </message>
     </context>
     <context>
         <name>SyncWorker</name>
         <message>
-            <location filename="../plugin/worker.py" line="294" />
+            <location filename="../plugin/worker.py" line="316" />
             <source>No Katapult connection is configured.</source>
             <translation>No hay ninguna conexión de Katapult configurada.</translation>
         </message>
         <message>
-            <location filename="../plugin/worker.py" line="327" />
+            <location filename="../plugin/worker.py" line="351" />
             <source>Katapult: sending edits</source>
             <translation>Katapult: enviando ediciones</translation>
         </message>
@@ -1079,42 +2278,42 @@
             <translation>¿Borrar también los vanos?</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="429" />
+            <location filename="../plugin/layers/topology.py" line="431" />
             <source>Keep spans on their poles</source>
             <translation>Mantener los vanos en sus postes</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="432" />
+            <location filename="../plugin/layers/topology.py" line="434" />
             <source>Keep sections on their spans</source>
             <translation>Mantener las secciones en sus vanos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="441" />
+            <location filename="../plugin/layers/topology.py" line="443" />
             <source>Deleted {n} section(s) of the deleted span(s) with them.</source>
             <translation>Se borraron con ellos {n} sección(es) de los vanos borrados.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="544" />
+            <location filename="../plugin/layers/topology.py" line="546" />
             <source>Span {span} now ends on pole {node}.</source>
             <translation>El vano {span} ahora termina en el poste {node}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="548" />
+            <location filename="../plugin/layers/topology.py" line="550" />
             <source>Span {span} cannot connect a pole to itself; its end was put back on pole {node}.</source>
             <translation>El vano {span} no puede unir un poste consigo mismo; su extremo se devolvió al poste {node}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="553" />
+            <location filename="../plugin/layers/topology.py" line="555" />
             <source>Span ends stay on their poles: span {span} was put back on pole {node}. Drag the end onto another pole to re-attach it.</source>
             <translation>Los extremos de los vanos se quedan en sus postes: el vano {span} se devolvió al poste {node}. Arrastre el extremo sobre otro poste para volver a unirlo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="568" />
+            <location filename="../plugin/layers/topology.py" line="570" />
             <source>{n} span(s) still reference deleted pole(s) {ids}; Push will report them until they are deleted or re-attached.</source>
             <translation>{n} vano(s) todavía hacen referencia a postes borrados {ids}; Enviar los señalará hasta que se borren o se vuelvan a unir.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="623" />
+            <location filename="../plugin/layers/topology.py" line="630" />
             <source>Layer '{name}' cannot be edited, so its features could not follow the change; make it editable and move the pole again.</source>
             <translation>La capa '{name}' no se puede editar, así que sus objetos no pudieron seguir el cambio; hágala editable y mueva el poste otra vez.</translation>
         </message>
