@@ -522,6 +522,52 @@ RESERVED: list[tuple[str, re.Pattern]] = [("DELETE", _pat(J))]
 
 OPERATIONS = {r.operation for r in ROUTES}
 
+_TRIO = {"attributes", "add_attributes", "remove_attributes"}
+_JOB = {"name", "model", "map_styles", "metadata", "sharing"}
+_ELEMENT = {
+    "element_type",
+    "pixel_selection",
+    "manual_height",
+    "attributes",
+    "parent_id",
+    "trace_id",
+}
+# Body fields each JSON operation understands (from openapi.yaml); others are refused so a
+# client never believes a field was stored when it was not.
+BODY_FIELDS: dict[str, set[str]] = {
+    "createJob": _JOB,
+    "updateJob": _JOB,
+    "updateJobStatus": {"status"},
+    "createNode": {"latitude", "longitude"} | _TRIO,
+    "updateNode": {"latitude", "longitude"} | _TRIO,
+    "createConnection": {"node_id_1", "node_id_2", "breakpoints"} | _TRIO,
+    "updateConnection": {"node_id_1", "node_id_2", "breakpoints"} | _TRIO,
+    "createSection": {"make_midpoint", "latitude", "longitude"} | _TRIO,
+    "updateSection": {"latitude", "longitude"} | _TRIO,
+    "associatePhoto": {"node_id", "connection_id", "section_id", "association_value"},
+    "createPhotoElement": _ELEMENT,
+    "updatePhotoElement": _ELEMENT,
+    "createCalibrationAnchor": {"pixel_selection", "height"},
+    "updateCalibrationAnchor": {"pixel_selection", "height"},
+    "createTrace": {"trace_type", "attributes"},
+    "updateTrace": {"trace_type", "attributes"},
+}
+
+
+def check_body_fields(route: Route, body: dict) -> None:
+    """400 ``invalid_field`` naming any body field the operation does not know."""
+    allowed = BODY_FIELDS.get(route.operation)
+    if allowed is None:
+        return
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise ApiError(
+            400,
+            "invalid_field",
+            f"Unknown field(s) {', '.join(unknown)} for {route.operation}; "
+            f"allowed: {', '.join(sorted(allowed))}",
+        )
+
 
 def cost_of(route: Route, ctx: Ctx, overrides: dict[str, int]) -> int:
     """Token cost of one call; ``overrides`` maps operationId (or ``model_path``) to tokens."""

@@ -475,6 +475,7 @@ class SandboxServer:
         try:
             if route.body == "json":
                 ctx.body = self._parse_json(raw)
+                routes.check_body_fields(route, ctx.body)
             elif route.body == "jpeg":
                 ctx.body = raw
             data = route.handler(ctx)

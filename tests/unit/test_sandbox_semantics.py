@@ -910,3 +910,14 @@ def test_outside_api_prefix_is_404(srv):
     with pytest.raises(urllib.error.HTTPError) as exc:
         urllib.request.urlopen(srv.root_url + "/elsewhere")
     assert exc.value.code == 404
+
+
+def test_unknown_body_fields_are_refused(api, srv):
+    s, body = api(
+        "POST", J(srv, "/nodes"), body={"latitude": 40, "longitude": -77, "button": "aerial"}
+    )
+    assert s == 400 and body["type"] == "invalid_field" and "button" in body["message"]
+    s, body = api("POST", J(srv, "/traces"), body={"trace_type": "x", "company": "Telco"})
+    assert s == 400 and "company" in body["message"]
+    s, body = api("POST", "/jobs", body={"name": "n", "model": "m", "nodes": {}})
+    assert s == 400 and "nodes" in body["message"]
