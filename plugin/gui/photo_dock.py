@@ -807,7 +807,7 @@ class PhotoPickerDialog(QDialog):
 
 
 def create_photo_dock(plugin: Any) -> PhotoDock:
-    """DockSpec factory: the dock on the plugin's shared worker (created here if none exists yet)."""
+    """DockSpec factory: the dock on the plugin's shared worker (created if none exists)."""
     from ..photos.backend import PhotoBackend  # noqa: PLC0415
 
     worker = getattr(plugin, "worker", None)

@@ -93,7 +93,7 @@ class PhotoActions:
         return demoted
 
     def move(self, photo_id: str, source: ItemRef, target: ItemRef, cancel=None) -> None:
-        """Move a photo: attach to ``target`` first (keeping main-ness), then detach from ``source``.
+        """Move a photo: attach to ``target`` (keeping main-ness), then detach from ``source``.
 
         Attaching first means an interruption leaves the photo on both items,
         never on none.

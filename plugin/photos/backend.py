@@ -86,7 +86,7 @@ class PhotoBackend(QObject):
         on_error: Callable[[str], None] | None = None,
         lane: str = "interactive",
     ) -> int:
-        """Run ``fn(client, cancel)`` in the worker; ``on_ok(result)`` / ``on_error(message)`` in the GUI."""
+        """Run ``fn(client, cancel)`` in the worker; ``on_ok``/``on_error`` run in the GUI."""
         job = self.worker.submit(lambda worker, cancel: fn(worker.client, cancel), lane=lane)
         self._callbacks[job] = (on_ok, on_error)
         return job

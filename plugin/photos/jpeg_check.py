@@ -98,7 +98,8 @@ _MESSAGES = {
     "empty": "{name}: the file is empty (0 bytes); export the photo again.",
     "not_jpeg": "{name}: not a JPEG image by its content (whatever the extension); "
     "convert it to JPEG or leave it out.",
-    "truncated": "{name}: the JPEG is truncated (its end is missing); copy it again from the camera or card.",
+    "truncated": "{name}: the JPEG is truncated (its end is missing); "
+    "copy it again from the camera or card.",
     "corrupt": "{name}: the JPEG structure is damaged; re-export or re-copy the photo.",
 }
 
@@ -142,7 +143,8 @@ def check_jpeg_bytes(
     if len(data) > warn_bytes:
         result.warnings.append(
             tr(
-                "{name}: very large ({mb:.1f} MB); the upload will be slow. Consider exporting it smaller."
+                "{name}: very large ({mb:.1f} MB); the upload will be slow. "
+                "Consider exporting it smaller."
             ).format(name=name, mb=len(data) / (1024 * 1024))
         )
     return result

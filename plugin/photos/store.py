@@ -49,7 +49,7 @@ class PhotoStore:
         )
 
     def picker(self, exclude: tuple | None = None) -> list[tuple[dict, bool]]:
-        """Job photos for the picker, unassociated first; ``exclude`` = ``(kind, id, conn)`` item."""
+        """Job photos for the picker, unassociated first; ``exclude``: ``(kind, id, conn)``."""
         skip = [e.photo_id for e in self.photos_for(*exclude)] if exclude else []
         return picker_rows(self.records(), self.items(), skip)
 
@@ -113,7 +113,7 @@ class PhotoStore:
     def replace_photos_map(
         self, kind: str, item_id: str, server_item: dict, connection_id: str | None = None
     ) -> None:
-        """Store the item's ``photos`` map exactly as the server returned it (other fields untouched)."""
+        """Store the item's ``photos`` map as the server returned it (other fields untouched)."""
         parent = connection_id if kind == "section" else None
         item = self.item(kind, item_id, parent)
         if item is None:

@@ -89,7 +89,7 @@ def _any_epoch_ms(value) -> int | None:
 
 
 def uploaded_after(listing: list, photo_id: str, created_ms: int | None) -> bool:
-    """True when the listing gives ``photo_id`` an upload date at/after ``created_ms`` (minus slack)."""
+    """True when ``photo_id`` was uploaded at/after ``created_ms`` (minus slack)."""
     for rec in listing:
         if isinstance(rec, dict) and rec.get("id") == photo_id:
             uploaded = _any_epoch_ms(rec.get("upload_date"))

@@ -77,7 +77,8 @@ def poll():
         checks["captions"] = [dock.list.item(i).text() for i in range(dock.list.count())]
         checks["title"] = dock.title.text()
         checks["dock_png"] = dock.grab().save(str(OUT / "desktop_photo_dock.png"))
-        checks["window_png"] = iface.mainWindow().grab().save(str(OUT / "desktop_photo_dock_window.png"))
+        window_png = str(OUT / "desktop_photo_dock_window.png")
+        checks["window_png"] = iface.mainWindow().grab().save(window_png)
         report["ok"] = True
     except Exception:
         report["errors"].append(traceback.format_exc())

@@ -1,4 +1,4 @@
-"""Shared helpers for the photo tests: a job GeoPackage journal from the sandbox, photo files near nodes."""
+"""Helpers for the photo tests: a job journal from the sandbox, photo files near nodes."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def make_job_journal(client: KatapultClient, job_id: str, path: str) -> Journal:
 
 
 def isolated_nodes(nodes: list[dict], min_gap_m: float) -> list[dict]:
-    """Nodes with no other node within ``min_gap_m`` (so a photo near one cannot be near another)."""
+    """Nodes with no other node within ``min_gap_m`` (a photo near one is near no other)."""
     out = []
     for node in nodes:
         lon, lat = float(node["longitude"]), float(node["latitude"])
@@ -76,7 +76,7 @@ def write_photos_near(
     max_offset_m: float = 5.0,
     with_time: bool = True,
 ) -> dict[str, str]:
-    """``count`` JPEG files with EXIF GPS a few metres from ``nodes`` (round robin); returns path → node id.
+    """``count`` JPEGs with EXIF GPS metres from ``nodes`` (round robin); path → node id.
 
     Every second photo also carries a capture time inside the node's first time bucket.
     """

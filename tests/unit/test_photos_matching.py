@@ -1,4 +1,4 @@
-"""Matching photos to nodes by GPS and time buckets; batch planning; item photo index; thumbnail cache."""
+"""Matching by GPS and time buckets; batch planning; item photo index; thumbnail cache."""
 
 from __future__ import annotations
 

@@ -103,7 +103,7 @@ def test_twenty_gps_photos_land_on_the_right_nodes(sandbox, job, tmp_path):
     by_node = collections.Counter(loc for locs in landed.values() for loc in locs)
     assert by_node == collections.Counter(expected.values())
     # base in the GeoPackage follows: each node lists its new photos, records stored
-    for path, node_id in expected.items():
+    for node_id in expected.values():
         entries = store.photos_for("node", node_id)
         assert any(e.photo_id in landed for e in entries)
     assert set(landed) <= set(store.records())
@@ -181,7 +181,8 @@ from plugin.photos.batch import check_files, execute_batch, prepare_batch
 from plugin.photos.planning import UploadTarget
 import json
 targets = {{p: UploadTarget("node", n) for p, n in json.load(open({targets!r})).items()}}
-client = KatapultClient({base!r}, "demo-key", governor=Governor(min_interval_s=0.3, refill_period_s=1.0))
+governor = Governor(min_interval_s=0.3, refill_period_s=1.0)
+client = KatapultClient({base!r}, "demo-key", governor=governor)
 checks = check_files(sorted(targets))
 print("START", flush=True)
 execute_batch(client, {gpkg!r}, {job!r}, prepare_batch(checks, targets, {gpkg!r}, {job!r}))
