@@ -328,6 +328,14 @@ class Governor:
             return None
         return self.stats.windows[-1].first_count
 
+    def _bulk_reserve(self) -> int:
+        """Tokens bulk calls leave for interactive ones: the configured reserve, but at most
+        5 % of the current window (a shrunken bucket is not eaten by the reserve)."""
+        window = self._window_size()
+        if window is None:
+            return self.bulk_reserve_tokens
+        return max(0, min(self.bulk_reserve_tokens, window // 20))
+
     def _available(self, now: float) -> int | None:
         self._expire(now)
         if self._count is None:
@@ -358,7 +366,7 @@ class Governor:
         if available is None:
             # Unknown balance: one paid call at a time goes out to learn it.
             return math.inf if any(t.cost > 0 for t in self._in_flight.values()) else 0.0
-        reserve = self.bulk_reserve_tokens if lane == "bulk" else 0
+        reserve = self._bulk_reserve() if lane == "bulk" else 0
         if available - reserve >= cost:
             return 0.0
         if self._refill_local is None:
@@ -373,6 +381,12 @@ class Governor:
                 self._refill_local = now
             self._count = count if self._count is None else min(self._count, count)
             return
+        if self._refill_ms is not None and refill_ms < self._refill_ms and ticket is not None \
+                and self.stats.windows and ticket.started > self.stats.windows[-1].first_seen:
+            # A call started in the current window reports an older refill: the server's
+            # clock went back (or it is another server). Start over from this answer.
+            self._offsets.clear()
+            self._refill_ms = None
         if self._refill_ms is None or refill_ms > self._refill_ms:
             # A refill: a new window, planned against the count observed.
             self._offsets.append(now - refill_ms / 1000.0)

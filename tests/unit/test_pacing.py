@@ -251,6 +251,7 @@ def test_interactive_lane_goes_before_waiting_bulk_lane():
 
 def test_bulk_leaves_reserve_for_interactive():
     gov, clock = make(min_interval_s=0.0, bulk_reserve_tokens=20)
+    call(gov, 10, meta(990))                           # a 1000-token window
     call(gov, 10, meta(25))
     t = gov.acquire(1, "interactive")                  # interactive may use the reserve
     gov.observe(meta(24), t)
@@ -319,3 +320,25 @@ def test_for_time_scale():
     assert gov.backoff_base_s == pytest.approx(0.5 / 60)
     with pytest.raises(ValueError):
         Governor.for_time_scale(0)
+
+
+def test_server_clock_going_back_starts_over():
+    gov, clock = make(min_interval_s=0.0)
+    call(gov, 10, meta(100, SERVER_EPOCH_MS))
+    clock.now += 1
+    call(gov, 10, meta(90, SERVER_EPOCH_MS))
+    # a call started in this window reports a refill an hour earlier: not a stale answer
+    call(gov, 10, meta(500, SERVER_EPOCH_MS - 3_600_000))
+    assert gov.balance == 500 and len(gov.stats.windows) == 2
+    assert gov.next_refill_in == pytest.approx(60.0)
+
+
+def test_bulk_reserve_is_capped_by_window_size():
+    gov, clock = make(min_interval_s=0.0, bulk_reserve_tokens=20)
+    call(gov, 10, meta(50))                        # a 60-token window: reserve 3, not 20
+    t0 = clock.now
+    for count in (40, 30, 20, 10):
+        call(gov, 10, meta(count), lane="bulk")
+    assert clock.now == t0                         # no wait: 10 - 3 >= ... until 10 left
+    late = gov.acquire(10, "bulk")                 # 10 - 3 < 10: wait for the refill
+    assert late.started >= t0 + 59.0
