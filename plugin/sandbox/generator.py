@@ -279,6 +279,8 @@ class _Builder:
         self, store: Store, job_id: str, n: int, rng: random.Random, ids: _Ids, start_ms: int
     ) -> None:
         self.store, self.job_id, self.n, self.rng, self.ids = store, job_id, n, rng, ids
+        # Extra attributes draw from their own stream so the main sequence stays stable.
+        self.extra = random.Random(f"extra-{job_id}-{n}")
         self.t = start_ms  # field-work clock (ms)
         self.uids = list(store.users)
         self.nodes: list[dict] = []
@@ -408,10 +410,23 @@ class _Builder:
                     "longitude": round(node["longitude"] + rng.uniform(-1e-4, 1e-4), 7),
                 }
             }
+        self.pole_extras(a)
         start, stop = self.time_bucket(node)
         if done or rng.random() < 0.3:
             self.node_photos(node, start, stop, rng.randint(1, 3))
         return node
+
+    def pole_extras(self, a: dict) -> None:
+        """Fixed-word instance keys seen in real data: -Imported, assessment, auto_calced."""
+        r = self.extra
+        if r.random() < 0.15:
+            a["company"] = {"-Imported": r.choice(["Power Co", "Penn Electric"])}
+        if r.random() < 0.2:
+            a["pole_condition"] = {"assessment": r.choice(["good", "fair", "replace"])}
+        if r.random() < 0.15:
+            a["mr_state"] = {"auto_calced": r.choice(["No MR", "Simple MR", "Complex MR"])}
+        if r.random() < 0.05:
+            a["proposed"] = {"button_calced": False}
 
     def anchor(
         self, pole: dict, x: float, y: float, orient: str, side: float, direction: float

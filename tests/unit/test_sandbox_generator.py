@@ -138,7 +138,15 @@ def test_loosely_typed_attributes_like_real_data(job):
     ]
     assert vps and all({"latitude", "longitude"} == set(v) for v in vps)
     keys = {k for n in jd.nodes.values() for inst in n["attributes"].values() for k in inst}
-    assert {"one", "value", "auto_button", "multi_added"} <= keys
+    assert {
+        "one",
+        "value",
+        "auto_button",
+        "multi_added",
+        "-Imported",
+        "assessment",
+        "auto_calced",
+    } <= keys
     assert any(len(n["attributes"].get("note", {})) >= 2 for n in jd.nodes.values())
     assert any("flag_for_review" in n["attributes"] for n in poles)
     assert any(n["attributes"].get("field_completed") == {"value": True} for n in poles)
