@@ -89,7 +89,7 @@ def _is_number(v: Any) -> bool:
 def is_pole_tag(obj: Any) -> bool:
     """True for a ``pole_tag``-like object (has a scalar ``tagtext``)."""
     return (
-        isinstance(obj, Mapping)
+        (type(obj) is dict or isinstance(obj, Mapping))
         and "tagtext" in obj
         and not isinstance(obj["tagtext"], (Mapping, list))
     )
@@ -152,15 +152,18 @@ def value_text(value: Any) -> str:
     return scalar_text(value)
 
 
+_SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
 def display_value(instances: Mapping[str, Any] | None) -> Any:
     """The flat display value of one attribute's instances (see module docstring)."""
-    if not instances or not isinstance(instances, Mapping):
+    if not instances or (type(instances) is not dict and not isinstance(instances, Mapping)):
         return None
     if len(instances) == 1:
-        (value,) = instances.values()
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value
-        return object_text(value)
+        for value in instances.values():
+            if type(value) in _SCALAR_TYPES or isinstance(value, (bool, int, float, str)):
+                return value
+            return object_text(value)
     return MULTI_SEPARATOR.join(value_text(instances[k]) for k in sorted(instances))
 
 
@@ -246,6 +249,8 @@ def to_field_value(value: Any, kind: str) -> Any:
 def storable_text(text: str) -> str:
     """``text`` as a GeoPackage text field can hold it: NUL characters removed (OGR would cut
     the value there) and lone surrogates (not UTF-8 encodable) replaced by U+FFFD."""
+    if text.isascii() and "\x00" not in text:
+        return text
     if "\x00" in text:
         text = text.replace("\x00", "")
     try:
