@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -331,12 +332,16 @@ class SandboxServer:
         os.replace(tmp, self.state_file)
 
     def _autosave(self) -> None:
-        while not self._stopping.wait(1.0):
+        # Save at most once a second, and never spend more than ~20 % of the time saving.
+        pause = 1.0
+        while not self._stopping.wait(pause):
             if self.store.dirty:
+                t0 = time.monotonic()
                 try:
                     self.save_state()
-                except OSError:
-                    pass
+                except OSError as exc:
+                    print(f"sandbox: cannot save state: {exc}", file=sys.stderr)
+                pause = max(1.0, 5 * (time.monotonic() - t0))
 
     # ------------------------------------------------------------------ faults and stats
     def set_faults(self, **faults: Any) -> dict:
