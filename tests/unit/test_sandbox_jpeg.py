@@ -84,3 +84,22 @@ def test_qt_decodes_pole_photo():
     assert (
         abs(sky.blue() - 235) <= 4 and abs(pole.red() - 90) <= 4 and abs(ground.green() - 120) <= 4
     )
+
+
+def test_qgis_exif_tools_read_gps_time_and_make(qgis_app, tmp_path):
+    core = pytest.importorskip("qgis.core")
+    path = tmp_path / "p.jpg"
+    path.write_bytes(make_jpeg(20, 13, (200, 100, 50), lat=40.2015, lon=-77.189, taken=1780000000))
+    point, ok = core.QgsExifTools.getGeoTag(str(path))
+    assert ok
+    assert point.x() == pytest.approx(-77.189, abs=1e-6) and point.y() == pytest.approx(
+        40.2015, abs=1e-6
+    )
+    when = core.QgsExifTools.readTag(str(path), "Exif.Photo.DateTimeOriginal")
+    want = dt.datetime.fromtimestamp(1780000000, dt.timezone.utc)
+    assert (when.date().year(), when.date().month(), when.time().hour()) == (
+        want.year,
+        want.month,
+        want.hour,
+    )
+    assert core.QgsExifTools.readTag(str(path), "Exif.Image.Make") == "Katapult Sandbox"
