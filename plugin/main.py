@@ -41,7 +41,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from qgis.core import Qgis, QgsApplication
+from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMessageBox, QWidget
@@ -94,7 +94,7 @@ class DockSpec:
     name: str  # objectName, "Katapult...Dock"
     title: str  # marked with QT_TRANSLATE_NOOP("KatapultPlugin", ...)
     factory: Callable[[Any], QWidget]  # called with the plugin
-    area: Any = Qt.RightDockWidgetArea
+    area: Any = Qt.DockWidgetArea.RightDockWidgetArea
     visible: bool = False
 
 
@@ -290,4 +290,4 @@ class KatapultPlugin:
         sentence = describe_error(exc)
         self.load_errors.append(f"{what}: {sentence}")
         qgis_log.log_exception(what, exc)
-        qgis_log.push_message(self.iface.messageBar(), what, sentence, Qgis.Critical, 0)
+        qgis_log.push_message(self.iface.messageBar(), what, sentence, qgis_log.CRITICAL, 0)

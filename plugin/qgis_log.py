@@ -15,13 +15,13 @@ from .api.masking import mask_secrets
 
 TAG = "Katapult"
 
-INFO = Qgis.Info
-WARNING = Qgis.Warning
-CRITICAL = Qgis.Critical
-SUCCESS = Qgis.Success
+INFO = Qgis.MessageLevel.Info
+WARNING = Qgis.MessageLevel.Warning
+CRITICAL = Qgis.MessageLevel.Critical
+SUCCESS = Qgis.MessageLevel.Success
 
 
-def log(message: object, level=Qgis.Info, notify: bool = False) -> str:
+def log(message: object, level=Qgis.MessageLevel.Info, notify: bool = False) -> str:
     """Write ``message`` (masked) to the "Katapult" log tab; return the masked text."""
     text = mask_secrets(str(message))
     QgsMessageLog.logMessage(text, TAG, level, notify)
@@ -30,26 +30,28 @@ def log(message: object, level=Qgis.Info, notify: bool = False) -> str:
 
 def info(message: object) -> str:
     """Log an informational message."""
-    return log(message, Qgis.Info)
+    return log(message, Qgis.MessageLevel.Info)
 
 
 def warning(message: object) -> str:
     """Log a warning."""
-    return log(message, Qgis.Warning)
+    return log(message, Qgis.MessageLevel.Warning)
 
 
 def critical(message: object) -> str:
     """Log an error."""
-    return log(message, Qgis.Critical)
+    return log(message, Qgis.MessageLevel.Critical)
 
 
 def log_exception(context: str, exc: BaseException) -> str:
     """Log ``exc`` with its traceback (masked) under a one-line ``context``."""
     details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return log(f"{context}: {exc}\n{details}", Qgis.Critical)
+    return log(f"{context}: {exc}\n{details}", Qgis.MessageLevel.Critical)
 
 
-def push_message(message_bar, title: str, text: str, level=Qgis.Info, duration: int = -1) -> str:
+def push_message(
+    message_bar, title: str, text: str, level=Qgis.MessageLevel.Info, duration: int = -1
+) -> str:
     """Show ``title: text`` (masked) in a QGIS message bar and log it too.
 
     ``duration`` in seconds; -1 = QGIS's default for ``level``, 0 = until dismissed.

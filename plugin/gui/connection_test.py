@@ -55,7 +55,7 @@ class ConnectionTestTask(QgsTask):
         client_factory: Callable[[str, str], Any] | None = None,
     ) -> None:
         super().__init__(
-            translate("ConnectionTest", "Katapult: test connection"), QgsTask.CanCancel
+            translate("ConnectionTest", "Katapult: test connection"), QgsTask.Flag.CanCancel
         )
         register_secret(api_key)
         self.base_url = base_url

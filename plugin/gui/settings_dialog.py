@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 
-from qgis.core import Qgis
 from qgis.gui import QgsPasswordLineEdit
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
@@ -67,7 +66,7 @@ class SettingsDialog(QDialog):
         self.result_label = QLabel()
         self.result_label.setObjectName("katapult_connection_result")
         self.result_label.setWordWrap(True)
-        self.result_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.setObjectName("katapult_test_connection")
         self.test_button.clicked.connect(self.test_connection)
@@ -76,7 +75,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Server URL"), self.url_edit)
         form.addRow(self.tr("API key"), self.key_edit)
         form.addRow(self.tr("Units"), self.units_combo)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -128,7 +129,7 @@ class SettingsDialog(QDialog):
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
-        qgis_log.log(self.tr("Settings: {text}").format(text=text), Qgis.Warning)
+        qgis_log.warning(self.tr("Settings: {text}").format(text=text))
 
     # -- actions -----------------------------------------------------------------
     def save(self) -> bool:
@@ -165,7 +166,7 @@ class SettingsDialog(QDialog):
         if error is not None:
             text = describe_error(error, getattr(self, "_tested_url", None))
             self.result_label.setText(text)
-            qgis_log.log(self.tr("Test connection failed: {text}").format(text=text), Qgis.Warning)
+            qgis_log.warning(self.tr("Test connection failed: {text}").format(text=text))
             return
         text = describe_identity(who or {})
         self.result_label.setText(text)

@@ -40,7 +40,7 @@ def flush() -> None:
     from qgis.PyQt.QtCore import QCoreApplication, QEvent
 
     for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QCoreApplication.processEvents()
 
 

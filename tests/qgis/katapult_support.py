@@ -46,7 +46,7 @@ def qgis_auth(qgis_app):
 def flush_deletes() -> None:
     """Deliver pending deleteLater() calls."""
     for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QCoreApplication.processEvents()
 
 
