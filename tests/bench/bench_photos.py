@@ -58,15 +58,17 @@ def main() -> None:
     matcher.match(photos[0])  # one-time imports (translations) out of the timing
     t_grid, matches = _timed(lambda: [m.item_id for m in matcher.match_all(photos)])
     agree = sum(1 for a, b in zip(brute, matches) if a == b) / len(photos)
-    print(f"matching 200 photos x 1500 nodes: grid/brute-force time ratio {t_grid / t_brute:.4f} "
-          f"(brute force = 1.0); same answer for {agree:.0%} (differences = ambiguous, not guessed)")
+    print(f"matching 200 photos x 1500 nodes: grid/brute-force time ratio "
+          f"{t_grid / t_brute:.4f} (brute force = 1.0); same answer for {agree:.0%} "
+          "(differences = ambiguous, not guessed)")
 
     data = [make_jpeg(320, 240, (i, 90, 200)) for i in range(40)]
     import hashlib
 
     t_hash, _ = _timed(lambda: [hashlib.sha256(d).hexdigest() for d in data * 25])
     t_check, _ = _timed(lambda: [check_jpeg_bytes(d) for d in data * 25])
-    print(f"checking 1000 JPEGs: check/sha256-only time ratio {t_check / t_hash:.2f} (sha256 alone = 1.0)")
+    print(f"checking 1000 JPEGs: check/sha256-only time ratio {t_check / t_hash:.2f} "
+          "(sha256 alone = 1.0)")
 
 
 if __name__ == "__main__":
