@@ -28,5 +28,5 @@ def load_plugin_package():
     sys.modules[PLUGIN_PACKAGE] = module
     spec.loader.exec_module(module)
     return module
-from tests.sandbox_fixtures import sandbox, sandbox_factory  # noqa: F401,E402
 from tests.qgis.katapult_support import qgis_auth  # noqa: F401,E402 (auth DB unlocked for tests)
+from tests.sandbox_fixtures import sandbox, sandbox_factory  # noqa: F401,E402
