@@ -418,6 +418,11 @@ def plan_attribute_change(
         return None
     if _is_cleared(new_value):
         return {"attributes": {name: None}} if base else None
+    if kind in ("bool", "int", "real"):
+        try:  # e.g. a GeoPackage boolean read back as 0/1 is written as a JSON boolean
+            new_value = to_field_value(new_value, kind)
+        except FieldValueError:
+            pass
     if not base:
         value = copy.deepcopy(new_value)
         return {"attributes": {name: {new_id(): value}}}

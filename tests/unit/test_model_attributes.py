@@ -213,3 +213,16 @@ def test_text_fields_hold_what_a_geopackage_keeps():
     assert plan_attribute_change("n", {"one": "a\x00b"}, "abc", kind="text") == {
         "attributes": {"n": {"one": "abc"}}
     }
+
+
+def test_typed_field_values_written_with_the_field_type():
+    gen = ids()
+    assert plan_attribute_change("done", None, 1, kind="bool", new_id=gen) == {
+        "attributes": {"done": {"-Znew0000000000000001": True}}
+    }
+    assert plan_attribute_change("h", {"one": None}, 2.0, kind="real") == {
+        "attributes": {"h": {"one": 2.0}}
+    }
+    assert plan_attribute_change("h", {"one": 45}, 50.0, kind="real") == {
+        "attributes": {"h": {"one": 50}}
+    }
