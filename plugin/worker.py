@@ -13,6 +13,7 @@ manager; cancelling that task cancels the drain.  Nothing the drain does is
 lost on pause, cancel, crash or QGIS exit: the journal in the GeoPackage is
 the queue, and the next drain resumes it.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -62,12 +63,12 @@ def _new_token():
 class _Job:
     job_id: int
     lane: str
-    fn: Callable[["SyncWorker", Any], Any]
+    fn: Callable[[SyncWorker, Any], Any]
     kind: str = "call"
 
 
 class _Thread(QThread):
-    def __init__(self, owner: "SyncWorker") -> None:
+    def __init__(self, owner: SyncWorker) -> None:
         super().__init__()
         self.owner = owner
 
@@ -91,15 +92,22 @@ class SyncWorker(QObject):
     #: the server refused the key: ask the user for a new one, then resume()
     authRequired = pyqtSignal(str)
 
-    def __init__(self, client: Any = None, *, client_factory: Optional[Callable[[], Any]] = None,
-                 show_task: bool = True, progress_interval_s: float = 0.25, parent: Optional[QObject] = None) -> None:
+    def __init__(
+        self,
+        client: Any = None,
+        *,
+        client_factory: Optional[Callable[[], Any]] = None,
+        show_task: bool = True,
+        progress_interval_s: float = 0.25,
+        parent: Optional[QObject] = None,
+    ) -> None:
         super().__init__(parent)
         self._client = client
         self._client_factory = client_factory
         self._show_task = show_task
         self._progress_interval = progress_interval_s
-        self._interactive: "queue.Queue[_Job]" = queue.Queue()
-        self._bulk: "queue.Queue[_Job]" = queue.Queue()
+        self._interactive: queue.Queue[_Job] = queue.Queue()
+        self._bulk: queue.Queue[_Job] = queue.Queue()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._paused = threading.Event()
@@ -134,14 +142,18 @@ class SyncWorker(QObject):
     def reset_client(self) -> None:
         """Forget the client: the next submission builds a new one (new key or server)."""
         if self._client_factory is not None:
+
             def drop(worker: SyncWorker, cancel: Any) -> None:
                 worker._client = None
+
             self.submit(drop, lane="interactive")
 
     def set_client(self, client: Any) -> None:
-        """Replace the client (e.g. after the user entered a new key). Submit as a job to stay ordered."""
-        def swap(worker: "SyncWorker", cancel: Any) -> None:
+        """Replace the client (e.g. after a new key); queued as a job to stay in order."""
+
+        def swap(worker: SyncWorker, cancel: Any) -> None:
             worker._client = client
+
         self.submit(swap, lane="interactive")
 
     def eta_seconds(self, cost: int) -> Optional[float]:
@@ -155,8 +167,11 @@ class SyncWorker(QObject):
             return None
 
     # -- submission --------------------------------------------------
-    def submit(self, fn: Callable[["SyncWorker", Any], Any], lane: str = "interactive") -> int:
-        """Run ``fn(worker, cancel_token)`` in the worker thread; result via ``callFinished``/``callFailed``."""
+    def submit(self, fn: Callable[[SyncWorker, Any], Any], lane: str = "interactive") -> int:
+        """Run ``fn(worker, cancel_token)`` in the worker thread.
+
+        The result comes back through ``callFinished`` / ``callFailed``.
+        """
         job = _Job(next(self._ids), lane, fn)
         (self._interactive if lane == "interactive" else self._bulk).put(job)
         self._wake.set()
@@ -169,12 +184,14 @@ class SyncWorker(QObject):
 
     def submit_plan(self, path: str, planner: Callable[[Journal], Any]) -> int:
         """Bulk: run a pure planner against the job's journal in the worker thread."""
-        def run(worker: "SyncWorker", cancel: Any) -> Any:
+
+        def run(worker: SyncWorker, cancel: Any) -> Any:
             j = Journal(path)
             try:
                 return planner(j)
             finally:
                 j.close()
+
         return self.submit(run, lane="bulk")
 
     def submit_drain(self, path: str, job_id: str) -> int:
@@ -290,13 +307,21 @@ class SyncWorker(QObject):
         def summary(running: bool) -> dict:
             counts = journal.counts()
             cost = (counts["pending"] + counts["sent"]) * ex.WRITE_COST
-            return {"counts": counts, "eta_s": self.eta_seconds(cost), "job_id": job_id, "path": path,
-                    "running": running, "paused": self._paused.is_set()}
+            return {
+                "counts": counts,
+                "eta_s": self.eta_seconds(cost),
+                "job_id": job_id,
+                "path": path,
+                "running": running,
+                "paused": self._paused.is_set(),
+            }
 
         def on_progress(op: Any, event: str) -> None:
             if event in ("failed", "held"):
                 cur = journal.get(op.op_id)
-                self.opChanged.emit(op.op_id, op.kind, op.entity_id, event, (cur.error if cur else "") or "")
+                self.opChanged.emit(
+                    op.op_id, op.kind, op.entity_id, event, (cur.error if cur else "") or ""
+                )
             elif event == "done":
                 self.opChanged.emit(op.op_id, op.kind, op.entity_id, event, "")
             now = _time.monotonic()
@@ -314,8 +339,9 @@ class SyncWorker(QObject):
             client = self.client
             if client is None:
                 raise RuntimeError(tr("No Katapult connection is configured."))
-            result = ex.Executor(journal, client, job_id).run(cancel=cancel, on_progress=on_progress,
-                                                              should_pause=between)
+            result = ex.Executor(journal, client, job_id).run(
+                cancel=cancel, on_progress=on_progress, should_pause=between
+            )
             status, message = result.status, result.message
             if status == ex.AUTH:
                 self._paused.set()

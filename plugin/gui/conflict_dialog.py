@@ -7,6 +7,7 @@ all mine" / "Take all theirs" set every row; Apply resolves each item through
 :meth:`SyncController.resolve` (layer + base updated, its held operations
 released; the next push sends the "mine" choices).
 """
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,11 @@ def _text(value: Any) -> str:
         (only,) = value.values()
         if isinstance(only, (str, int, float, bool)):
             return str(only)
-    if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) for v in value)
+    ):
         return f"{value[1]:.7f}, {value[0]:.7f}"
     if isinstance(value, dict) and "id" in value:
         return _tr("(exists)")
@@ -61,15 +66,20 @@ def field_label(field: str) -> str:
     if field == "breakpoints":
         return _tr("span vertices")
     if field.startswith("attributes."):
-        return field[len("attributes."):]
+        return field[len("attributes.") :]
     return field
 
 
 class ConflictDialog(QDialog):
     """Lists the conflicts of one job; ``resolve(record, choices)`` applies one item's choices."""
 
-    def __init__(self, conflicts: List[dict], resolve: ResolveFn, parent: Optional[QWidget] = None,
-                 show_item: Optional[Callable[[str, str], Any]] = None) -> None:
+    def __init__(
+        self,
+        conflicts: List[dict],
+        resolve: ResolveFn,
+        parent: Optional[QWidget] = None,
+        show_item: Optional[Callable[[str, str], Any]] = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_tr("Katapult: changes made here and on the server"))
         self.setObjectName("KatapultConflictDialog")
@@ -79,12 +89,20 @@ class ConflictDialog(QDialog):
         self.errors: List[str] = []
         self.resolved = 0
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(_tr(
-            "These items were changed both here and on the server. Choose per line which version to keep; "
-            "the other items are already merged."), self))
+        lay.addWidget(
+            QLabel(
+                _tr(
+                    "These items were changed both here and on the server. Choose per line which "
+                    "version to keep; "
+                    "the other items are already merged."
+                ),
+                self,
+            )
+        )
         self.table = QTableWidget(0, 6, self)
-        self.table.setHorizontalHeaderLabels([_tr("Item"), _tr("What"), _tr("Before"), _tr("Mine"),
-                                              _tr("Theirs"), _tr("Keep")])
+        self.table.setHorizontalHeaderLabels(
+            [_tr("Item"), _tr("What"), _tr("Before"), _tr("Mine"), _tr("Theirs"), _tr("Keep")]
+        )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.cellDoubleClicked.connect(self._on_double_click)
@@ -113,13 +131,23 @@ class ConflictDialog(QDialog):
         for index, conflict in enumerate(self.conflicts):
             label = f"{conflict['kind']} {conflict['entity_id']}"
             for f in conflict.get("fields") or []:
-                items = [label, field_label(f["field"]), _text(f.get("base")), _text(f.get("local")),
-                         _text(f.get("remote"))]
+                items = [
+                    label,
+                    field_label(f["field"]),
+                    _text(f.get("base")),
+                    _text(f.get("local")),
+                    _text(f.get("remote")),
+                ]
                 for col, text in enumerate(items):
                     item = QTableWidgetItem(text)
                     item.setData(Qt.UserRole, index)
-                    item.setToolTip(json.dumps(f.get(["", "", "base", "local", "remote"][col]) if col >= 2
-                                               else text, ensure_ascii=False, default=str))
+                    item.setToolTip(
+                        json.dumps(
+                            f.get(["", "", "base", "local", "remote"][col]) if col >= 2 else text,
+                            ensure_ascii=False,
+                            default=str,
+                        )
+                    )
                     self.table.setItem(r, col, item)
                 combo = QComboBox(self.table)
                 combo.addItem(_tr("Mine"), MINE)
@@ -151,7 +179,9 @@ class ConflictDialog(QDialog):
             except Exception as exc:  # noqa: BLE001 - shown in the dialog
                 self.errors.append(f"{record['kind']} {record['entity_id']}: {exc}")
         if self.errors:
-            self.layout().insertWidget(1, QLabel(_tr("Not resolved:") + "\n" + "\n".join(self.errors), self))
+            self.layout().insertWidget(
+                1, QLabel(_tr("Not resolved:") + "\n" + "\n".join(self.errors), self)
+            )
             return
         self.accept()
 

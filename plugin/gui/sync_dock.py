@@ -6,6 +6,7 @@ HTTP.  Clicking a failed operation selects and zooms to its feature.  After
 each drain (and every few seconds while one runs) the read-only ``kp_sync``
 field of the job's layers is refreshed with each feature's state.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,8 +15,15 @@ from typing import Any, Callable, Optional
 from qgis.core import QgsFeatureRequest, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
 from qgis.PyQt.QtWidgets import (
-    QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ..sync.journal import Journal
@@ -70,7 +78,8 @@ def find_feature_id(layer: QgsVectorLayer, entity_id: str) -> Optional[int]:
     if layer.fields().indexOf(ID_FIELD) < 0:
         return None
     expr = QgsFeatureRequest().setFilterExpression(
-        f"\"{ID_FIELD}\" = '{entity_id.replace(chr(39), chr(39) * 2)}'")
+        f"\"{ID_FIELD}\" = '{entity_id.replace(chr(39), chr(39) * 2)}'"
+    )
     expr.setFlags(QgsFeatureRequest.NoGeometry)
     expr.setSubsetOfAttributes([])
     for feature in layer.getFeatures(expr):
@@ -106,7 +115,11 @@ def refresh_sync_field(layers: dict, states: dict, previous: Optional[dict] = No
                 if fid is not None:
                     changes[fid] = {idx: text[:250]}
         else:
-            req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([idx, id_idx])
+            req = (
+                QgsFeatureRequest()
+                .setFlags(QgsFeatureRequest.NoGeometry)
+                .setSubsetOfAttributes([idx, id_idx])
+            )
             for f in layer.getFeatures(req):
                 text = wanted.get(str(f[id_idx]), "")
                 current = f[idx]
@@ -121,8 +134,14 @@ def refresh_sync_field(layers: dict, states: dict, previous: Optional[dict] = No
 class SyncDock(QDockWidget):
     """The dock; ``worker`` is the plugin's single :class:`SyncWorker`."""
 
-    def __init__(self, iface: Any, worker: Any, parent: Optional[QWidget] = None,
-                 push: Optional[Callable[[], None]] = None, pull: Optional[Callable[[], None]] = None) -> None:
+    def __init__(
+        self,
+        iface: Any,
+        worker: Any,
+        parent: Optional[QWidget] = None,
+        push: Optional[Callable[[], None]] = None,
+        pull: Optional[Callable[[], None]] = None,
+    ) -> None:
         super().__init__(_tr("Katapult sync"), parent)
         self.setObjectName("KatapultSyncDock")
         self.iface = iface
@@ -160,8 +179,14 @@ class SyncDock(QDockWidget):
         self.resume_button = QPushButton(_tr("Resume"), body)
         self.cancel_button = QPushButton(_tr("Cancel"), body)
         self.retry_button = QPushButton(_tr("Retry failed"), body)
-        for b in (self.push_button, self.pull_button, self.pause_button, self.resume_button,
-                  self.cancel_button, self.retry_button):
+        for b in (
+            self.push_button,
+            self.pull_button,
+            self.pause_button,
+            self.resume_button,
+            self.cancel_button,
+            self.retry_button,
+        ):
             row.addWidget(b)
         lay.addLayout(row)
         self.failed_table = QTableWidget(0, 3, body)
@@ -246,20 +271,30 @@ class SyncDock(QDockWidget):
             self.refresh()
 
     def _on_auth(self, message: str) -> None:
-        self.status_label.setText(_tr("Katapult refused the API key; sending is paused. "
-                                      "Enter a valid key in Katapult settings, then press Resume.")
-                                  + ("\n" + message if message else ""))
+        self.status_label.setText(
+            _tr(
+                "Katapult refused the API key; sending is paused. "
+                "Enter a valid key in Katapult settings, then press Resume."
+            )
+            + ("\n" + message if message else "")
+        )
         if self.iface is not None and hasattr(self.iface, "messageBar"):
             try:
                 from qgis.core import Qgis
-                self.iface.messageBar().pushMessage(_tr("Katapult"), _tr(
-                    "The API key was refused; sending is paused until a valid key is entered."), Qgis.Warning)
+
+                self.iface.messageBar().pushMessage(
+                    _tr("Katapult"),
+                    _tr("The API key was refused; sending is paused until a valid key is entered."),
+                    Qgis.Warning,
+                )
             except Exception:  # noqa: BLE001 - the dock text already says it
                 pass
 
     # -- display -----------------------------------------------------
     def _on_progress(self, summary: dict) -> None:
-        self._show_counts(summary.get("counts") or {}, summary.get("eta_s"), bool(summary.get("running")))
+        self._show_counts(
+            summary.get("counts") or {}, summary.get("eta_s"), bool(summary.get("running"))
+        )
         if time.monotonic() - self._last_field_refresh > 5.0:
             self._refresh_fields()
 
@@ -269,7 +304,10 @@ class SyncDock(QDockWidget):
             "cancelled": _tr("Sending was cancelled; what is left stays queued."),
             "paused": _tr("Sending is paused; press Resume to continue."),
             "auth": _tr("Katapult refused the API key; sending is paused."),
-            "offline": _tr("Katapult cannot be reached right now; the edits stay queued. Press Resume to retry."),
+            "offline": _tr(
+                "Katapult cannot be reached right now; the edits stay queued. "
+                "Press Resume to retry."
+            ),
         }
         text = texts.get(status, _tr("Sending stopped because of an error."))
         if message and status != "drained":
@@ -278,9 +316,15 @@ class SyncDock(QDockWidget):
         self.refresh()
 
     def _show_counts(self, counts: dict, eta: Optional[float], running: bool) -> None:
-        self.counts_label.setText(_tr("Pending: {0}   Sent: {1}   Failed: {2}   Held: {3}   Done: {4}").format(
-            counts.get("pending", 0), counts.get("sent", 0), counts.get("failed", 0), counts.get("held", 0),
-            counts.get("done", 0)))
+        self.counts_label.setText(
+            _tr("Pending: {0}   Sent: {1}   Failed: {2}   Held: {3}   Done: {4}").format(
+                counts.get("pending", 0),
+                counts.get("sent", 0),
+                counts.get("failed", 0),
+                counts.get("held", 0),
+                counts.get("done", 0),
+            )
+        )
         left = counts.get("pending", 0) + counts.get("sent", 0)
         self.eta_label.setText(_tr("Time left: {0}").format(format_eta(eta if left else 0.0)))
         if running:
@@ -304,8 +348,13 @@ class SyncDock(QDockWidget):
         failed = journal.operations(["failed", "held"])
         self.failed_table.setRowCount(len(failed))
         for row, op in enumerate(failed):
-            items = [QTableWidgetItem(op.kind), QTableWidgetItem(op.entity_id),
-                     QTableWidgetItem(("" if op.state == "failed" else _tr("held: ")) + (op.error or ""))]
+            items = [
+                QTableWidgetItem(op.kind),
+                QTableWidgetItem(op.entity_id),
+                QTableWidgetItem(
+                    ("" if op.state == "failed" else _tr("held: ")) + (op.error or "")
+                ),
+            ]
             for col, item in enumerate(items):
                 item.setData(Qt.UserRole, (op.kind, op.entity_id, op.op_id))
                 item.setToolTip(op.error or "")
@@ -348,10 +397,14 @@ class SyncDock(QDockWidget):
 
     def show_pull_summary(self, summary: dict) -> None:
         """Say what a pull changed."""
-        changed = sum(summary.get("updated", {}).values()) + sum(summary.get("added", {}).values()) \
+        changed = (
+            sum(summary.get("updated", {}).values())
+            + sum(summary.get("added", {}).values())
             + sum(summary.get("deleted", {}).values())
-        text = _tr("Pulled: {0} items updated from the server, {1} merged with your edits, "
-                   "{2} conflicts.").format(changed, summary.get("merged", 0), summary.get("conflicts", 0))
+        )
+        text = _tr(
+            "Pulled: {0} items updated from the server, {1} merged with your edits, {2} conflicts."
+        ).format(changed, summary.get("merged", 0), summary.get("conflicts", 0))
         problems = summary.get("problems") or []
         if problems:
             text += "\n" + "\n".join(str(p) for p in problems[:10])
@@ -370,8 +423,12 @@ class SyncDock(QDockWidget):
         records = conflicts_of(path)
         if not records:
             return None
-        dialog = ConflictDialog(records, lambda rec, choice: controller.resolve(path, job[1], rec, choice),
-                                self, show_item=self.show_feature)
+        dialog = ConflictDialog(
+            records,
+            lambda rec, choice: controller.resolve(path, job[1], rec, choice),
+            self,
+            show_item=self.show_feature,
+        )
         dialog.finished.connect(lambda _r: self.refresh())
         dialog.show()
         self._conflict_dialog = dialog
@@ -404,10 +461,17 @@ def create_sync_dock(plugin: Any) -> SyncDock:
 
     worker = shared_worker(plugin)
     controller = SyncController(worker)
-    dock = SyncDock(plugin.iface, worker, plugin.iface.mainWindow() if plugin.iface else None,
-                    push=lambda: controller.push(), pull=lambda: controller.pull())
+    dock = SyncDock(
+        plugin.iface,
+        worker,
+        plugin.iface.mainWindow() if plugin.iface else None,
+        push=lambda: controller.push(),
+        pull=lambda: controller.pull(),
+    )
     dock.controller = controller
-    controller.message.connect(lambda text, level: (dock.status_label.setText(text), dock._bar(text, level)))
+    controller.message.connect(
+        lambda text, level: (dock.status_label.setText(text), dock._bar(text, level))
+    )
     controller.pullFinished.connect(lambda path, summary: dock.show_pull_summary(summary))
     controller.conflictsFound.connect(dock.open_conflicts)
     return dock

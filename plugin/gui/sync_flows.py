@@ -13,6 +13,7 @@ through the three-way merge (``sync.pull``): clean merges are written to the
 layer and base; true conflicts are stored (``kp_conflict``), their operations
 held, and :attr:`SyncController.conflictsFound` asks for the conflict dialog.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Tuple
@@ -50,16 +51,22 @@ def current_job(project=None) -> Optional[Tuple[str, str]]:
 def _check_saved(layers: Mapping[str, QgsVectorLayer]) -> None:
     for layer in layers.values():
         if layer.isEditable() and layer.isModified():
-            raise SyncError(_tr("Layer {0} has unsaved edits; save them (or roll them back) first.").format(
-                layer.name()))
+            raise SyncError(
+                _tr("Layer {0} has unsaved edits; save them (or roll them back) first.").format(
+                    layer.name()
+                )
+            )
 
 
 def _job_layers_of(job_id: str) -> Dict[str, QgsVectorLayer]:
     layers = job_layers(job_id)
     missing = [k for k in KINDS if k not in layers]
     if missing:
-        raise SyncError(_tr("The job's {0} layer is not in the project; open the job again.").format(
-            ", ".join(missing)))
+        raise SyncError(
+            _tr("The job's {0} layer is not in the project; open the job again.").format(
+                ", ".join(missing)
+            )
+        )
     return layers
 
 
@@ -101,7 +108,9 @@ def read_working(layers: Mapping[str, QgsVectorLayer], snapshot) -> Tuple[dict, 
 
     working, new_items, fids = {}, {}, {}
     for kind in KINDS:
-        working[kind], new_items[kind], fids[kind] = layer_rows(layers[kind], kind, snapshot.entities(kind).keys())
+        working[kind], new_items[kind], fids[kind] = layer_rows(
+            layers[kind], kind, snapshot.entities(kind).keys()
+        )
     return working, new_items, fids
 
 
@@ -118,10 +127,24 @@ def node_positions(layer: QgsVectorLayer) -> Dict[str, dict]:
     return out
 
 
-def write_entity(path: str, layer: QgsVectorLayer, kind: str, key: Any, entity: Optional[dict],
-                 fid: Optional[int], nodes: Mapping[str, Mapping]) -> None:
+def write_entity(
+    path: str,
+    layer: QgsVectorLayer,
+    kind: str,
+    key: Any,
+    entity: Optional[dict],
+    fid: Optional[int],
+    nodes: Mapping[str, Mapping],
+) -> None:
     """Put an entity into its layer: update the feature, add it, or delete it (``entity`` None)."""
-    from ..layers.geopackage import QT_TYPES, connect, make_geometry, schema_to_json, stored_schema, write_meta
+    from ..layers.geopackage import (
+        QT_TYPES,
+        connect,
+        make_geometry,
+        schema_to_json,
+        stored_schema,
+        write_meta,
+    )
 
     provider = layer.dataProvider()
     if entity is None:
@@ -150,7 +173,9 @@ def write_entity(path: str, layer: QgsVectorLayer, kind: str, key: Any, entity: 
         if not provider.addFeatures([feature])[0]:
             raise SyncError(_tr("Cannot add a feature to {0}.").format(layer.name()))
         return
-    values = {fields.indexOf(n): v for n, v in row.items() if n != SYNC_FIELD and fields.indexOf(n) >= 0}
+    values = {
+        fields.indexOf(n): v for n, v in row.items() if n != SYNC_FIELD and fields.indexOf(n) >= 0
+    }
     if not provider.changeAttributeValues({fid: values}):
         raise SyncError(_tr("Cannot update a feature of {0}.").format(layer.name()))
     if geom is not None:
@@ -195,7 +220,9 @@ class SyncController(QObject):
             plan = push_plan.diff_working(journal, working, schemas, new_items)
         finally:
             journal.close()
-        if plan.assigned:  # assign_missing_ids ran first, so this means a bug: never plan unsaved ids
+        if (
+            plan.assigned
+        ):  # assign_missing_ids ran first, so this means a bug: never plan unsaved ids
             raise SyncError(_tr("Some new features could not get an id; push again."))
         for problem in plan.problems:
             self.message.emit(_tr("Not sent: {0}").format(problem.message), 1)
@@ -240,14 +267,20 @@ class SyncController(QObject):
         finally:
             journal.close()
         if counts["pending"] + counts["sent"]:
-            raise SyncError(_tr("{0} edits are still being sent; pull when the queue is empty "
-                                "(or cancel it).").format(counts["pending"] + counts["sent"]))
+            raise SyncError(
+                _tr(
+                    "{0} edits are still being sent; pull when the queue is empty (or cancel it)."
+                ).format(counts["pending"] + counts["sent"])
+            )
         from ..layers.geopackage import read_meta
         from ..layers.refresh import fetch_refresh
 
         since = read_meta(path).get("nodes_cursor") or None
         rid = self.worker.submit_read(
-            lambda client, cancel: fetch_refresh(client, job_id, since, cancel=cancel, lane="interactive"))
+            lambda client, cancel: fetch_refresh(
+                client, job_id, since, cancel=cancel, lane="interactive"
+            )
+        )
         self._pulls[rid] = job
         return rid
 
@@ -262,7 +295,11 @@ class SyncController(QObject):
         kept = [(kind, key) for kind, key, _reason in report.kept_local if kind in KINDS]
         base_raw = {k: read_base(path, k) for k in KINDS}
         conns = keyed(data.connections)
-        remote_raw = {"node": keyed(data.nodes), "connection": conns, "section": remote_sections(conns.values())}
+        remote_raw = {
+            "node": keyed(data.nodes),
+            "connection": conns,
+            "section": remote_sections(conns.values()),
+        }
         journal = Journal(path)
         try:
             snap = push_plan.base_snapshot(journal)
@@ -277,33 +314,56 @@ class SyncController(QObject):
                 if remote_json is None:
                     base_deletes.append((kind, entity_id, parent))
                 else:
-                    base_updates.append((kind, entity_id, parent,
-                                         {k: v for k, v in remote_json.items() if k != "sections"}))
+                    base_updates.append(
+                        (
+                            kind,
+                            entity_id,
+                            parent,
+                            {k: v for k, v in remote_json.items() if k != "sections"},
+                        )
+                    )
             journal.set_base(base_updates)
             journal.delete_base(base_deletes)
-            records = [pull_merge.conflict_record(kind, key, result, raw)
-                       for kind, key, result, raw in merged.conflicts]
+            records = [
+                pull_merge.conflict_record(kind, key, result, raw)
+                for kind, key, result, raw in merged.conflicts
+            ]
             journal.set_conflicts(records)
             for rec in records:
-                journal.hold_entity(rec["kind"], rec["entity_id"], rec["parent_id"], push_plan.CONFLICT_HOLD)
+                journal.hold_entity(
+                    rec["kind"], rec["entity_id"], rec["parent_id"], push_plan.CONFLICT_HOLD
+                )
         finally:
             journal.close()
         for layer in layers.values():
             layer.triggerRepaint()
-        summary = {"updated": dict(report.updated), "added": dict(report.added), "deleted": dict(report.deleted),
-                   "merged": len(merged.clean), "conflicts": len(merged.conflicts),
-                   "problems": [m for _k, _key, m in merged.problems] + list(report.problems)}
+        summary = {
+            "updated": dict(report.updated),
+            "added": dict(report.added),
+            "deleted": dict(report.deleted),
+            "merged": len(merged.clean),
+            "conflicts": len(merged.conflicts),
+            "problems": [m for _k, _key, m in merged.problems] + list(report.problems),
+        }
         if merged.conflicts:
             self.conflictsFound.emit(path)
         return summary
 
     # -- conflicts -----------------------------------------------------
-    def resolve(self, path: str, job_id: str, record: Mapping[str, Any], choices: Optional[Mapping[str, str]] = None,
-                default: Optional[str] = None) -> None:
-        """Apply the user's choice for one conflict to the layer and base; release its operations."""
+    def resolve(
+        self,
+        path: str,
+        job_id: str,
+        record: Mapping[str, Any],
+        choices: Optional[Mapping[str, str]] = None,
+        default: Optional[str] = None,
+    ) -> None:
+        """Apply the user's choice for one conflict to layer and base; release its operations."""
         entity, new_base = pull_merge.resolve_record(record, choices, default)
         kind = record["kind"]
-        key = (record["parent_id"], record["entity_id"]) if kind == "section" else record["entity_id"]
+        key = (
+            (record["parent_id"], record["entity_id"]) if kind == "section" else record["entity_id"]
+        )
         layers = _job_layers_of(job_id)
         journal = Journal(path)
         try:
@@ -315,10 +375,15 @@ class SyncController(QObject):
 
                 fid = find_feature_id(layers[kind], record["entity_id"])
             write_entity(path, layers[kind], kind, key, entity, fid, node_positions(layers["node"]))
-            journal.resolve_conflict(kind, record["entity_id"],
-                                     new_base=None if new_base is None else
-                                     {k: v for k, v in new_base.items() if k != "sections"},
-                                     parent_id=record["parent_id"], base_deleted=new_base is None)
+            journal.resolve_conflict(
+                kind,
+                record["entity_id"],
+                new_base=None
+                if new_base is None
+                else {k: v for k, v in new_base.items() if k != "sections"},
+                parent_id=record["parent_id"],
+                base_deleted=new_base is None,
+            )
         finally:
             journal.close()
         layers[kind].triggerRepaint()

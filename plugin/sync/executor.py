@@ -6,6 +6,7 @@ idempotent attribute write (client-chosen instance ids, never
 outcome is unknown (dropped connection, timeout, 5xx, crash) without creating
 anything twice.  A DELETE answered 404 on a retry counts as done.
 """
+
 from __future__ import annotations
 
 import copy
@@ -103,7 +104,11 @@ def merged_base(old: Optional[dict], body: Optional[dict], returned: Any, entity
                 new[key] = body[key]
     touched = set(body.get("remove_attributes") or []) | set((body.get("attributes") or {}).keys())
     if touched:
-        attr_key = "multi_attributes" if "multi_attributes" in new and "attributes" not in new else "attributes"
+        attr_key = (
+            "multi_attributes"
+            if "multi_attributes" in new and "attributes" not in new
+            else "attributes"
+        )
         attrs = dict(_attrs_of(new))
         if ret and ("attributes" in ret or "multi_attributes" in ret):
             ret_attrs = _attrs_of(ret)
@@ -149,8 +154,17 @@ class Executor:
     :mod:`plugin.photos.uploader`, which reconciles them by content.
     """
 
-    def __init__(self, journal: jr.Journal, client: Any, job_id: str, *, max_transient: int = 12,
-                 backoff_s: float = 0.2, max_backoff_s: float = 10.0, sleep: Optional[Callable] = None) -> None:
+    def __init__(
+        self,
+        journal: jr.Journal,
+        client: Any,
+        job_id: str,
+        *,
+        max_transient: int = 12,
+        backoff_s: float = 0.2,
+        max_backoff_s: float = 10.0,
+        sleep: Optional[Callable] = None,
+    ) -> None:
         self.journal = journal
         self.client = client
         self.job_id = job_id
@@ -166,8 +180,12 @@ class Executor:
         (self._sleep or time.sleep)(seconds)
         return False
 
-    def run(self, cancel: Any = None, on_progress: Optional[Callable] = None,
-            should_pause: Optional[Callable[[], bool]] = None) -> RunResult:
+    def run(
+        self,
+        cancel: Any = None,
+        on_progress: Optional[Callable] = None,
+        should_pause: Optional[Callable[[], bool]] = None,
+    ) -> RunResult:
         """Drain until empty, cancelled, paused, auth failure or persistent outage."""
         res = RunResult(status=DRAINED)
         while True:
@@ -182,7 +200,9 @@ class Executor:
                 break
             blocker = self.journal.blocking_dependency(op)
             if blocker is not None:
-                self.journal.hold(op.op_id, f"waiting for a failed operation: {blocker.error or blocker.state}")
+                self.journal.hold(
+                    op.op_id, f"waiting for a failed operation: {blocker.error or blocker.state}"
+                )
                 res.held += 1
                 self._progress(on_progress, op, "held")
                 continue
@@ -205,8 +225,16 @@ class Executor:
             self.journal.mark_sent(op.op_id)
             res.calls += 1
             try:
-                data = self.client.request(op.method, op.path, params=op.params or None, json=op.body,
-                                           cost=WRITE_COST, idempotent=True, lane="bulk", cancel=cancel)
+                data = self.client.request(
+                    op.method,
+                    op.path,
+                    params=op.params or None,
+                    json=op.body,
+                    cost=WRITE_COST,
+                    idempotent=True,
+                    lane="bulk",
+                    cancel=cancel,
+                )
             except Exception as exc:  # noqa: BLE001 - classified below, never swallowed
                 decision = self._classify(op, exc)
                 if decision == "done":
@@ -276,6 +304,8 @@ class Executor:
         if kind in ("node", "connection", "section"):
             old = self.journal.base(kind, entity_id, parent)
             new = merged_base(old, op.body, data, entity_id)
-            self.journal.mark_done(op.op_id, base_updates=[(kind, entity_id, parent, new)], result=data)
+            self.journal.mark_done(
+                op.op_id, base_updates=[(kind, entity_id, parent, new)], result=data
+            )
             return
         self.journal.mark_done(op.op_id, result=data)

@@ -16,6 +16,7 @@ Operation life cycle::
 ``sent`` means "may have reached the server"; a crash leaves it ``sent`` and
 the executor resends it (every operation is an idempotent upsert or delete).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -81,8 +82,17 @@ CREATE TABLE IF NOT EXISTS kp_conflict (
     fields TEXT NOT NULL DEFAULT '[]',
     created TEXT NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS kp_conflict_key ON kp_conflict (kind, ifnull(parent_id, ''), entity_id);
+CREATE UNIQUE INDEX IF NOT EXISTS kp_conflict_key
+    ON kp_conflict (kind, ifnull(parent_id, ''), entity_id);
 """
+
+
+_INSERT_OP = (
+    "INSERT INTO kp_journal (op_id, seq, kind, entity_id, parent_ids, parent_id, method,"
+    " path, params, body, content, content_type, content_sha256, depends_on, state,"
+    " attempts, error, created, updated)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)"
+)
 
 
 def _now() -> str:
@@ -125,7 +135,9 @@ class PlannedOp:
         if self.key:
             return self.key
         parent = self.entity_key()[1]
-        return f"{self.kind}:{parent}/{self.entity_id}" if parent else f"{self.kind}:{self.entity_id}"
+        return (
+            f"{self.kind}:{parent}/{self.entity_id}" if parent else f"{self.kind}:{self.entity_id}"
+        )
 
     def entity_key(self) -> tuple:
         """``(kind, parent_id, entity_id)``: sections are only unique within their connection."""
@@ -179,9 +191,14 @@ class Journal:
     def __init__(self, path: str) -> None:
         self.path = str(path)
         self._local = threading.local()
-        have = {r[0] for r in self._con().execute(
-            "SELECT name FROM sqlite_master WHERE name IN ('kp_journal', 'kp_base', 'kp_conflict',"
-            " 'kp_base_key', 'kp_conflict_key', 'kp_journal_state_seq', 'kp_journal_entity')")}
+        have = {
+            r[0]
+            for r in self._con().execute(
+                "SELECT name FROM sqlite_master WHERE name IN ('kp_journal', 'kp_base',"
+                " 'kp_conflict',"
+                " 'kp_base_key', 'kp_conflict_key', 'kp_journal_state_seq', 'kp_journal_entity')"
+            )
+        }
         if len(have) < 7:  # a read first: opening an existing journal never takes the write lock
             with self._tx() as con:
                 for stmt in _SCHEMA.strip().split(";"):
@@ -192,10 +209,12 @@ class Journal:
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None:
-            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                  check_same_thread=True)
+            con = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=True
+            )
             con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-            try:  # QGIS itself puts an edited GeoPackage in WAL mode: readers never block the writer
+            # QGIS itself puts an edited GeoPackage in WAL mode: readers never block the writer
+            try:
                 con.execute("PRAGMA journal_mode=WAL")
             except sqlite3.OperationalError:
                 pass  # another process holds it in rollback mode: still correct, only slower
@@ -218,7 +237,9 @@ class Journal:
         def __enter__(self) -> sqlite3.Connection:
             # FULL: synced to disk at commit (survives power loss); NORMAL in WAL mode: survives a
             # process crash (QGIS killed), synced at the next FULL commit or checkpoint.
-            self.con.execute("PRAGMA synchronous=FULL" if self.durable else "PRAGMA synchronous=NORMAL")
+            self.con.execute(
+                "PRAGMA synchronous=FULL" if self.durable else "PRAGMA synchronous=NORMAL"
+            )
             for attempt in range(50):
                 try:
                     self.con.execute("BEGIN IMMEDIATE")
@@ -253,13 +274,20 @@ class Journal:
         ops = list(ops)
         now = _now()
         with self._tx() as con:
-            cur = con.execute("DELETE FROM kp_journal WHERE state IN (?,?,?) AND kind IN (?,?,?)",
-                              (PENDING, HELD, FAILED) + PLANNED_KINDS)
+            cur = con.execute(
+                "DELETE FROM kp_journal WHERE state IN (?,?,?) AND kind IN (?,?,?)",
+                (PENDING, HELD, FAILED) + PLANNED_KINDS,
+            )
             replaced = cur.rowcount
             in_flight = {}
-            for row in con.execute("SELECT op_id, kind, entity_id, parent_id FROM kp_journal WHERE state=?"
-                                   " ORDER BY seq", (SENT,)):
-                in_flight.setdefault((row["kind"], row["parent_id"], row["entity_id"]), []).append(row["op_id"])
+            for row in con.execute(
+                "SELECT op_id, kind, entity_id, parent_id FROM kp_journal WHERE state=?"
+                " ORDER BY seq",
+                (SENT,),
+            ):
+                in_flight.setdefault((row["kind"], row["parent_id"], row["entity_id"]), []).append(
+                    row["op_id"]
+                )
             seq = con.execute("SELECT COALESCE(MAX(seq), 0) FROM kp_journal").fetchone()[0]
             key_to_id: dict[str, str] = {}
             ids = []
@@ -272,13 +300,27 @@ class Journal:
                 sha = hashlib.sha256(op.content).hexdigest() if op.content is not None else None
                 state = HELD if op.held_reason else PENDING
                 con.execute(
-                    "INSERT INTO kp_journal (op_id, seq, kind, entity_id, parent_ids, parent_id, method, path, params,"
-                    " body, content, content_type, content_sha256, depends_on, state, attempts, error, created, updated)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
-                    (op_id, seq, op.kind, op.entity_id, _dumps(list(op.parent_ids)), op.entity_key()[1],
-                     op.method.upper(), op.path,
-                     _dumps(op.params or {}), None if op.body is None else _dumps(op.body),
-                     op.content, op.content_type, sha, _dumps(deps), state, op.held_reason, now, now),
+                    _INSERT_OP,
+                    (
+                        op_id,
+                        seq,
+                        op.kind,
+                        op.entity_id,
+                        _dumps(list(op.parent_ids)),
+                        op.entity_key()[1],
+                        op.method.upper(),
+                        op.path,
+                        _dumps(op.params or {}),
+                        None if op.body is None else _dumps(op.body),
+                        op.content,
+                        op.content_type,
+                        sha,
+                        _dumps(deps),
+                        state,
+                        op.held_reason,
+                        now,
+                        now,
+                    ),
                 )
                 ids.append(op_id)
         return PlanResult(ids, replaced, sum(len(v) for v in in_flight.values()))
@@ -298,14 +340,27 @@ class Journal:
                 deps = [key_to_id.get(d, d) for d in op.depends_on]
                 sha = hashlib.sha256(op.content).hexdigest() if op.content is not None else None
                 con.execute(
-                    "INSERT INTO kp_journal (op_id, seq, kind, entity_id, parent_ids, parent_id, method, path, params,"
-                    " body, content, content_type, content_sha256, depends_on, state, attempts, error, created, updated)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
-                    (op_id, seq, op.kind, op.entity_id, _dumps(list(op.parent_ids)), op.entity_key()[1],
-                     op.method.upper(), op.path,
-                     _dumps(op.params or {}), None if op.body is None else _dumps(op.body),
-                     op.content, op.content_type, sha, _dumps(deps),
-                     HELD if op.held_reason else PENDING, op.held_reason, now, now),
+                    _INSERT_OP,
+                    (
+                        op_id,
+                        seq,
+                        op.kind,
+                        op.entity_id,
+                        _dumps(list(op.parent_ids)),
+                        op.entity_key()[1],
+                        op.method.upper(),
+                        op.path,
+                        _dumps(op.params or {}),
+                        None if op.body is None else _dumps(op.body),
+                        op.content,
+                        op.content_type,
+                        sha,
+                        _dumps(deps),
+                        HELD if op.held_reason else PENDING,
+                        op.held_reason,
+                        now,
+                        now,
+                    ),
                 )
                 ids.append(op_id)
         return ids
@@ -314,48 +369,75 @@ class Journal:
     @staticmethod
     def _op(row: sqlite3.Row) -> Operation:
         return Operation(
-            op_id=row["op_id"], seq=row["seq"], kind=row["kind"], entity_id=row["entity_id"],
-            method=row["method"], path=row["path"],
+            op_id=row["op_id"],
+            seq=row["seq"],
+            kind=row["kind"],
+            entity_id=row["entity_id"],
+            method=row["method"],
+            path=row["path"],
             body=None if row["body"] is None else json.loads(row["body"]),
-            params=json.loads(row["params"] or "{}"), parent_ids=json.loads(row["parent_ids"] or "[]"),
-            depends_on=json.loads(row["depends_on"] or "[]"), state=row["state"], attempts=row["attempts"],
-            error=row["error"], content_sha256=row["content_sha256"], content_type=row["content_type"],
-            created=row["created"], updated=row["updated"],
+            params=json.loads(row["params"] or "{}"),
+            parent_ids=json.loads(row["parent_ids"] or "[]"),
+            depends_on=json.loads(row["depends_on"] or "[]"),
+            state=row["state"],
+            attempts=row["attempts"],
+            error=row["error"],
+            content_sha256=row["content_sha256"],
+            content_type=row["content_type"],
+            created=row["created"],
+            updated=row["updated"],
         )
 
-    _COLS = ("op_id, seq, kind, entity_id, method, path, body, params, parent_ids, depends_on, state,"
-             " attempts, error, content_sha256, content_type, created, updated")
+    _COLS = (
+        "op_id, seq, kind, entity_id, method, path, body, params, parent_ids, depends_on, state,"
+        " attempts, error, content_sha256, content_type, created, updated"
+    )
 
     def get(self, op_id: str) -> Optional[Operation]:
-        row = self._con().execute(f"SELECT {self._COLS} FROM kp_journal WHERE op_id=?", (op_id,)).fetchone()
+        row = (
+            self._con()
+            .execute(f"SELECT {self._COLS} FROM kp_journal WHERE op_id=?", (op_id,))
+            .fetchone()
+        )
         return None if row is None else self._op(row)
 
     def content(self, op_id: str) -> Optional[bytes]:
         """The binary payload of an upload operation."""
-        row = self._con().execute("SELECT content FROM kp_journal WHERE op_id=?", (op_id,)).fetchone()
+        row = (
+            self._con().execute("SELECT content FROM kp_journal WHERE op_id=?", (op_id,)).fetchone()
+        )
         return None if row is None or row[0] is None else bytes(row[0])
 
     def operations(self, states: Optional[Iterable[str]] = None) -> list:
         """Operations in journal order, optionally only those in ``states``."""
         if states is None:
-            rows = self._con().execute(f"SELECT {self._COLS} FROM kp_journal ORDER BY seq").fetchall()
+            rows = (
+                self._con().execute(f"SELECT {self._COLS} FROM kp_journal ORDER BY seq").fetchall()
+            )
         else:
             states = list(states)
             marks = ",".join("?" * len(states))
-            rows = self._con().execute(
-                f"SELECT {self._COLS} FROM kp_journal WHERE state IN ({marks}) ORDER BY seq", states
-            ).fetchall()
+            rows = (
+                self._con()
+                .execute(
+                    f"SELECT {self._COLS} FROM kp_journal WHERE state IN ({marks}) ORDER BY seq",
+                    states,
+                )
+                .fetchall()
+            )
         return [self._op(r) for r in rows]
 
     def next_runnable(self, kinds: Optional[Iterable[str]] = PLANNED_KINDS) -> Optional[Operation]:
-        """The first sent-or-pending operation of ``kinds`` in order (sent ones first: they resume)."""
+        """First sent-or-pending operation of ``kinds`` in order (sent first: they resume)."""
         sql = f"SELECT {self._COLS} FROM kp_journal WHERE state IN (?,?)"
         args: list = [SENT, PENDING]
         if kinds is not None:
             kinds = list(kinds)
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
             args += kinds
-        row = self._con().execute(sql + " ORDER BY (state<>?), seq LIMIT 1", args + [SENT]).fetchone()
+        row = (
+            self._con().execute(sql + " ORDER BY (state<>?), seq LIMIT 1", args + [SENT]).fetchone()
+        )
         return None if row is None else self._op(row)
 
     def iter_runnable(self, kinds: Optional[Iterable[str]] = PLANNED_KINDS) -> Iterator[Operation]:
@@ -369,7 +451,9 @@ class Journal:
     def counts(self) -> dict:
         """``{state: count}`` for every state (zeros included)."""
         out = {s: 0 for s in STATES}
-        for state, n in self._con().execute("SELECT state, COUNT(*) FROM kp_journal GROUP BY state"):
+        for state, n in self._con().execute(
+            "SELECT state, COUNT(*) FROM kp_journal GROUP BY state"
+        ):
             out[state] = n
         return out
 
@@ -378,13 +462,22 @@ class Journal:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        return dict(self._con().execute(f"SELECT op_id, state FROM kp_journal WHERE op_id IN ({marks})", ids))
+        return dict(
+            self._con().execute(
+                f"SELECT op_id, state FROM kp_journal WHERE op_id IN ({marks})", ids
+            )
+        )
 
     def entity_states(self) -> dict:
-        """``{(kind, parent_id, entity_id): "pending" | "failed: msg" | "held: msg"}`` for open ops (``kp_sync``)."""
+        """``{(kind, parent_id, entity_id): "pending" | "failed: msg" | "held: msg"}``.
+
+        One entry per entity with open operations (what ``kp_sync`` shows).
+        """
         out: dict = {}
         for row in self._con().execute(
-            "SELECT kind, parent_id, entity_id, state, error FROM kp_journal WHERE state<>? ORDER BY seq", (DONE,)
+            "SELECT kind, parent_id, entity_id, state, error FROM kp_journal WHERE state<>?"
+            " ORDER BY seq",
+            (DONE,),
         ):
             key = (row["kind"], row["parent_id"], row["entity_id"])
             if row["state"] == FAILED:
@@ -397,23 +490,36 @@ class Journal:
 
     def pending_cost(self) -> int:
         """Token cost of everything still to send."""
-        row = self._con().execute("SELECT COUNT(*) FROM kp_journal WHERE state IN (?,?)", (PENDING, SENT)).fetchone()
+        row = (
+            self._con()
+            .execute("SELECT COUNT(*) FROM kp_journal WHERE state IN (?,?)", (PENDING, SENT))
+            .fetchone()
+        )
         return int(row[0]) * 10
 
     # -- state changes -----------------------------------------------
     def mark_sent(self, op_id: str) -> None:
         """Record that a call is about to go out (attempts + 1)."""
         with self._tx() as con:
-            con.execute("UPDATE kp_journal SET state=?, attempts=attempts+1, updated=? WHERE op_id=?",
-                        (SENT, _now(), op_id))
+            con.execute(
+                "UPDATE kp_journal SET state=?, attempts=attempts+1, updated=? WHERE op_id=?",
+                (SENT, _now(), op_id),
+            )
 
     def note_error(self, op_id: str, message: str) -> None:
         """Keep the last transient error on a still-open op (it will be retried)."""
         with self._tx(durable=False) as con:
-            con.execute("UPDATE kp_journal SET error=?, updated=? WHERE op_id=?", (message, _now(), op_id))
+            con.execute(
+                "UPDATE kp_journal SET error=?, updated=? WHERE op_id=?", (message, _now(), op_id)
+            )
 
-    def mark_done(self, op_id: str, base_updates: Iterable[tuple] = (), base_deletes: Iterable[tuple] = (),
-                  result: Any = None) -> None:
+    def mark_done(
+        self,
+        op_id: str,
+        base_updates: Iterable[tuple] = (),
+        base_deletes: Iterable[tuple] = (),
+        result: Any = None,
+    ) -> None:
         """Mark done AND apply the server's returned state to base, atomically.
 
         ``base_updates``: ``(kind, entity_id, parent_id, data_dict)``;
@@ -427,19 +533,24 @@ class Journal:
                 _delete_base(con, kind, entity_id, parent_id)
             for kind, entity_id, parent_id, data in base_updates:
                 _put_base(con, kind, entity_id, parent_id, data)
-            con.execute("UPDATE kp_journal SET state=?, error=NULL, result=?, updated=? WHERE op_id=?",
-                        (DONE, None if result is None else _dumps(result), _now(), op_id))
+            con.execute(
+                "UPDATE kp_journal SET state=?, error=NULL, result=?, updated=? WHERE op_id=?",
+                (DONE, None if result is None else _dumps(result), _now(), op_id),
+            )
 
     def mark_failed(self, op_id: str, message: str) -> list:
         """Fail an op and hold every open op that depends on it (transitively). Returns held ids."""
         with self._tx() as con:
-            con.execute("UPDATE kp_journal SET state=?, error=?, updated=? WHERE op_id=?",
-                        (FAILED, message, _now(), op_id))
+            con.execute(
+                "UPDATE kp_journal SET state=?, error=?, updated=? WHERE op_id=?",
+                (FAILED, message, _now(), op_id),
+            )
             return self._hold_dependents(con, op_id, message)
 
     def _hold_dependents(self, con: sqlite3.Connection, op_id: str, message: str) -> list:
-        rows = con.execute("SELECT op_id, depends_on FROM kp_journal WHERE state IN (?,?)",
-                           (PENDING, HELD)).fetchall()
+        rows = con.execute(
+            "SELECT op_id, depends_on FROM kp_journal WHERE state IN (?,?)", (PENDING, HELD)
+        ).fetchall()
         deps = {r["op_id"]: set(json.loads(r["depends_on"] or "[]")) for r in rows}
         blocked = {op_id}
         held: list = []
@@ -453,14 +564,18 @@ class Journal:
                     changed = True
         why = f"waiting for a failed operation: {message}"
         for oid in held:
-            con.execute("UPDATE kp_journal SET state=?, error=?, updated=? WHERE op_id=? AND state=?",
-                        (HELD, why, _now(), oid, PENDING))
+            con.execute(
+                "UPDATE kp_journal SET state=?, error=?, updated=? WHERE op_id=? AND state=?",
+                (HELD, why, _now(), oid, PENDING),
+            )
         return held
 
     def mark_pending(self, op_id: str) -> None:
         """Put an op back in the queue (e.g. paused after an auth error)."""
         with self._tx() as con:
-            con.execute("UPDATE kp_journal SET state=?, updated=? WHERE op_id=?", (PENDING, _now(), op_id))
+            con.execute(
+                "UPDATE kp_journal SET state=?, updated=? WHERE op_id=?", (PENDING, _now(), op_id)
+            )
 
     def blocking_dependency(self, op: Operation) -> Optional[Operation]:
         """A failed/held op this one depends on, if any."""
@@ -474,15 +589,18 @@ class Journal:
 
     def hold(self, op_id: str, message: str) -> None:
         with self._tx() as con:
-            con.execute("UPDATE kp_journal SET state=?, error=?, updated=? WHERE op_id=?",
-                        (HELD, message, _now(), op_id))
+            con.execute(
+                "UPDATE kp_journal SET state=?, error=?, updated=? WHERE op_id=?",
+                (HELD, message, _now(), op_id),
+            )
             self._hold_dependents(con, op_id, message)
 
     def retry_failed(self) -> int:
-        """Failed and dependency-held ops go back to pending (conflict holds stay). Returns count."""
+        """Failed and dependency-held ops go back to pending (conflict holds stay); count."""
         with self._tx() as con:
             cur = con.execute(
-                "UPDATE kp_journal SET state=?, updated=? WHERE state=? OR (state=? AND error LIKE 'waiting for%')",
+                "UPDATE kp_journal SET state=?, updated=? WHERE state=?"
+                " OR (state=? AND error LIKE 'waiting for%')",
                 (PENDING, _now(), FAILED, HELD),
             )
             return cur.rowcount
@@ -490,40 +608,54 @@ class Journal:
     def hold_entity(self, kind: str, entity_id: str, parent_id: Optional[str], reason: str) -> int:
         """Hold the unsent operations of one entity (a conflict waits for the user)."""
         with self._tx() as con:
-            cur = con.execute("UPDATE kp_journal SET state=?, error=?, updated=? WHERE state IN (?,?) AND kind=?"
-                              " AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
-                              (HELD, reason, _now(), PENDING, FAILED, kind, entity_id, parent_id))
+            cur = con.execute(
+                "UPDATE kp_journal SET state=?, error=?, updated=? WHERE state IN (?,?) AND kind=?"
+                " AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+                (HELD, reason, _now(), PENDING, FAILED, kind, entity_id, parent_id),
+            )
             return cur.rowcount
 
     def release_entity(self, kind: str, entity_id: str, parent_id: Optional[str] = None) -> int:
         """Held ops of one entity (conflict resolved) go back to pending."""
         with self._tx() as con:
-            cur = con.execute("UPDATE kp_journal SET state=?, error=NULL, updated=? WHERE state=? AND kind=?"
-                              " AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
-                              (PENDING, _now(), HELD, kind, entity_id, parent_id))
+            cur = con.execute(
+                "UPDATE kp_journal SET state=?, error=NULL, updated=? WHERE state=? AND kind=?"
+                " AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+                (PENDING, _now(), HELD, kind, entity_id, parent_id),
+            )
             return cur.rowcount
 
     def purge_done(self, keep_last: int = 0) -> int:
         """Delete done rows (history); keep the last ``keep_last`` of them."""
         with self._tx() as con:
             cur = con.execute(
-                "DELETE FROM kp_journal WHERE state=? AND op_id NOT IN (SELECT op_id FROM kp_journal WHERE state=?"
-                " ORDER BY seq DESC LIMIT ?)", (DONE, DONE, keep_last))
+                "DELETE FROM kp_journal WHERE state=? AND op_id NOT IN"
+                " (SELECT op_id FROM kp_journal WHERE state=?"
+                " ORDER BY seq DESC LIMIT ?)",
+                (DONE, DONE, keep_last),
+            )
             return cur.rowcount
 
     # -- base --------------------------------------------------------
     def base(self, kind: str, entity_id: str, parent_id: Optional[str] = None) -> Optional[dict]:
         """Base (last acknowledged server state) of one entity, or None."""
-        row = self._con().execute(
-            "SELECT data FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
-            (kind, entity_id, parent_id)).fetchone()
+        row = (
+            self._con()
+            .execute(
+                "SELECT data FROM kp_base WHERE kind=? AND entity_id=?"
+                " AND ifnull(parent_id, '')=ifnull(?, '')",
+                (kind, entity_id, parent_id),
+            )
+            .fetchone()
+        )
         return None if row is None else json.loads(row[0])
 
     def base_all(self, kind: str) -> dict:
-        """``{entity_id: data}`` for nodes/connections, ``{(connection_id, id): data}`` for sections."""
+        """``{entity_id: data}``; sections keyed ``(connection_id, id)``."""
         out = {}
         for eid, parent, data in self._con().execute(
-                "SELECT entity_id, parent_id, data FROM kp_base WHERE kind=?", (kind,)):
+            "SELECT entity_id, parent_id, data FROM kp_base WHERE kind=?", (kind,)
+        ):
             out[(parent, eid) if kind == "section" else eid] = json.loads(data)
         return out
 
@@ -547,50 +679,90 @@ class Journal:
         with self._tx() as con:
             for c in conflicts:
                 con.execute(
-                    "INSERT OR REPLACE INTO kp_conflict (kind, entity_id, parent_id, base, local, remote, fields,"
+                    "INSERT OR REPLACE INTO kp_conflict (kind, entity_id, parent_id, base, local,"
+                    " remote, fields,"
                     " created) VALUES (?,?,?,?,?,?,?,?)",
-                    (c["kind"], c["entity_id"], c.get("parent_id"), _dumps(c.get("base")), _dumps(c.get("local")),
-                     _dumps(c.get("remote")), _dumps(c.get("fields") or []), _now()),
+                    (
+                        c["kind"],
+                        c["entity_id"],
+                        c.get("parent_id"),
+                        _dumps(c.get("base")),
+                        _dumps(c.get("local")),
+                        _dumps(c.get("remote")),
+                        _dumps(c.get("fields") or []),
+                        _now(),
+                    ),
                 )
 
     def conflicts(self) -> list:
         """Open conflicts (dicts as stored by :meth:`set_conflicts`)."""
         out = []
         for r in self._con().execute("SELECT * FROM kp_conflict ORDER BY created, kind, entity_id"):
-            out.append({"kind": r["kind"], "entity_id": r["entity_id"], "parent_id": r["parent_id"],
-                        "base": json.loads(r["base"]), "local": json.loads(r["local"]),
-                        "remote": json.loads(r["remote"]), "fields": json.loads(r["fields"])})
+            out.append(
+                {
+                    "kind": r["kind"],
+                    "entity_id": r["entity_id"],
+                    "parent_id": r["parent_id"],
+                    "base": json.loads(r["base"]),
+                    "local": json.loads(r["local"]),
+                    "remote": json.loads(r["remote"]),
+                    "fields": json.loads(r["fields"]),
+                }
+            )
         return out
 
     def conflict_keys(self) -> set:
         """``{(kind, parent_id, entity_id)}`` of open conflicts."""
-        return {(r[0], r[1], r[2]) for r in
-                self._con().execute("SELECT kind, parent_id, entity_id FROM kp_conflict")}
+        return {
+            (r[0], r[1], r[2])
+            for r in self._con().execute("SELECT kind, parent_id, entity_id FROM kp_conflict")
+        }
 
-    def resolve_conflict(self, kind: str, entity_id: str, new_base: Optional[dict] = None,
-                         parent_id: Optional[str] = None, base_deleted: bool = False) -> None:
-        """Drop a conflict; move base to the remote state the user has now seen; release held ops."""
+    def resolve_conflict(
+        self,
+        kind: str,
+        entity_id: str,
+        new_base: Optional[dict] = None,
+        parent_id: Optional[str] = None,
+        base_deleted: bool = False,
+    ) -> None:
+        """Drop a conflict; base := the remote state the user has seen; release held ops."""
         with self._tx() as con:
-            con.execute("DELETE FROM kp_conflict WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')="
-                        "ifnull(?, '')", (kind, entity_id, parent_id))
+            con.execute(
+                "DELETE FROM kp_conflict WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')="
+                "ifnull(?, '')",
+                (kind, entity_id, parent_id),
+            )
             if base_deleted:
                 _delete_base(con, kind, entity_id, parent_id)
             elif new_base is not None:
                 _put_base(con, kind, entity_id, parent_id, new_base)
-            con.execute("UPDATE kp_journal SET state=?, error=NULL, updated=? WHERE state=? AND kind=?"
-                        " AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
-                        (PENDING, _now(), HELD, kind, entity_id, parent_id))
+            con.execute(
+                "UPDATE kp_journal SET state=?, error=NULL, updated=? WHERE state=? AND kind=?"
+                " AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+                (PENDING, _now(), HELD, kind, entity_id, parent_id),
+            )
 
 
-def _put_base(con: sqlite3.Connection, kind: str, entity_id: str, parent_id: Optional[str], data: Any) -> None:
-    con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
-                (kind, entity_id, parent_id))
-    con.execute("INSERT INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
-                (kind, entity_id, parent_id, data if isinstance(data, str) else _dumps(data)))
+def _put_base(
+    con: sqlite3.Connection, kind: str, entity_id: str, parent_id: Optional[str], data: Any
+) -> None:
+    con.execute(
+        "DELETE FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+        (kind, entity_id, parent_id),
+    )
+    con.execute(
+        "INSERT INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
+        (kind, entity_id, parent_id, data if isinstance(data, str) else _dumps(data)),
+    )
 
 
-def _delete_base(con: sqlite3.Connection, kind: str, entity_id: str, parent_id: Optional[str]) -> None:
-    con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
-                (kind, entity_id, parent_id))
+def _delete_base(
+    con: sqlite3.Connection, kind: str, entity_id: str, parent_id: Optional[str]
+) -> None:
+    con.execute(
+        "DELETE FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id, '')=ifnull(?, '')",
+        (kind, entity_id, parent_id),
+    )
     if kind == "connection":
         con.execute("DELETE FROM kp_base WHERE kind='section' AND parent_id=?", (entity_id,))

@@ -12,6 +12,7 @@ sides, or deleted on one side and changed on the other) comes here:
   true conflicts are returned for the conflict dialog and their entities'
   operations are held until resolved.
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,8 +24,18 @@ from ..model.diff import DiffError, diff_entity
 from ..model.entities import normalize_connection, normalize_node, normalize_section
 from ..model.merge import MINE, THEIRS, MergeResult, merge_entity
 
-__all__ = ["MINE", "THEIRS", "PullMerge", "normalise", "local_entity", "merge_kept",
-           "conflict_record", "result_from_record", "resolve_record", "entity_parts"]
+__all__ = [
+    "MINE",
+    "THEIRS",
+    "PullMerge",
+    "normalise",
+    "local_entity",
+    "merge_kept",
+    "conflict_record",
+    "result_from_record",
+    "resolve_record",
+    "entity_parts",
+]
 
 
 def entity_parts(kind: str, key: Any) -> Tuple[str, Optional[str]]:
@@ -46,8 +57,13 @@ def normalise(kind: str, raw: Optional[Mapping[str, Any]], key: Any) -> Optional
     return normalize_section(raw, str(cid), str(sid), [])
 
 
-def local_entity(kind: str, base: Optional[Mapping[str, Any]], row: Optional[Mapping[str, Any]], geom: Any,
-                 schema: Sequence) -> Optional[dict]:
+def local_entity(
+    kind: str,
+    base: Optional[Mapping[str, Any]],
+    row: Optional[Mapping[str, Any]],
+    geom: Any,
+    schema: Sequence,
+) -> Optional[dict]:
     """The working copy of one entity as a normalised entity (None = deleted locally)."""
     if row is None:
         return None
@@ -65,17 +81,22 @@ class PullMerge:
     """Outcome for the kept-local entities of one pull."""
 
     #: (kind, key) -> (merged entity or None = delete here, remote raw or None = deleted there)
-    clean: Dict[Tuple[str, Any], Tuple[Optional[dict], Optional[dict]]] = field(default_factory=dict)
+    clean: Dict[Tuple[str, Any], Tuple[Optional[dict], Optional[dict]]] = field(
+        default_factory=dict
+    )
     #: (kind, key, MergeResult, remote raw)
     conflicts: List[Tuple[str, Any, MergeResult, Optional[dict]]] = field(default_factory=list)
     #: (kind, key, message) for working rows the model cannot read back
     problems: List[Tuple[str, Any, str]] = field(default_factory=list)
 
 
-def merge_kept(kept: Iterable[Tuple[str, Any]], base_raw: Mapping[str, Mapping[Any, dict]],
-               remote_raw: Mapping[str, Mapping[Any, dict]],
-               local_rows: Mapping[str, Mapping[Any, Optional[tuple]]],
-               schemas: Mapping[str, Sequence]) -> PullMerge:
+def merge_kept(
+    kept: Iterable[Tuple[str, Any]],
+    base_raw: Mapping[str, Mapping[Any, dict]],
+    remote_raw: Mapping[str, Mapping[Any, dict]],
+    local_rows: Mapping[str, Mapping[Any, Optional[tuple]]],
+    schemas: Mapping[str, Sequence],
+) -> PullMerge:
     """Three-way merge every kept-local entity.
 
     ``base_raw``/``remote_raw``: kind -> key -> raw server JSON (missing =
@@ -89,8 +110,11 @@ def merge_kept(kept: Iterable[Tuple[str, Any]], base_raw: Mapping[str, Mapping[A
         remote = normalise(kind, remote_json, key)
         local_row = local_rows.get(kind, {}).get(key)
         try:
-            local = local_entity(kind, base, *(local_row or (None, None)), schemas.get(kind, ())) \
-                if local_row else None
+            local = (
+                local_entity(kind, base, *(local_row or (None, None)), schemas.get(kind, ()))
+                if local_row
+                else None
+            )
         except DiffError as exc:
             out.problems.append((kind, key, str(exc)))
             continue
@@ -106,10 +130,16 @@ def conflict_record(kind: str, key: Any, result: MergeResult, remote_raw: Option
     """Row for :meth:`Journal.set_conflicts` (enough to rebuild the merge later)."""
     entity_id, parent = entity_parts(kind, key)
     return {
-        "kind": kind, "entity_id": entity_id, "parent_id": parent,
-        "base": result.base, "local": result.local, "remote": {"raw": remote_raw},
-        "fields": [{"field": c.field, "base": c.base, "local": c.local, "remote": c.remote}
-                   for c in result.conflicts],
+        "kind": kind,
+        "entity_id": entity_id,
+        "parent_id": parent,
+        "base": result.base,
+        "local": result.local,
+        "remote": {"raw": remote_raw},
+        "fields": [
+            {"field": c.field, "base": c.base, "local": c.local, "remote": c.remote}
+            for c in result.conflicts
+        ],
     }
 
 
@@ -122,8 +152,11 @@ def result_from_record(record: Mapping[str, Any]) -> Tuple[MergeResult, Optional
     return merge_entity(kind, record.get("base"), record.get("local"), remote), remote_raw
 
 
-def resolve_record(record: Mapping[str, Any], choices: Optional[Mapping[str, str]] = None,
-                   default: Optional[str] = None) -> Tuple[Optional[dict], Optional[dict]]:
+def resolve_record(
+    record: Mapping[str, Any],
+    choices: Optional[Mapping[str, str]] = None,
+    default: Optional[str] = None,
+) -> Tuple[Optional[dict], Optional[dict]]:
     """``(entity to put in the layer or None = delete it, new base raw or None = no base)``.
 
     ``choices``: conflict field -> ``"mine"`` | ``"theirs"``; ``default`` for the rest.

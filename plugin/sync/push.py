@@ -12,6 +12,7 @@ Steps (the QGIS glue reads the layers and calls these in order):
    (replacing unsent operations of an older plan). Entities with an open
    conflict get their operations ``held``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -85,27 +86,43 @@ class PushPlan:
 
     @property
     def assigned(self) -> List[EntityChange]:
-        """New entities whose id the plugin chose: write ``entity_id`` back to the feature's ``kp_id``."""
+        """New entities whose id the plugin chose (write ``entity_id`` back to ``kp_id``)."""
         return [c for c in self.changes if c.assigned_id]
 
 
-def diff_working(journal: Journal, working: Mapping[str, Mapping], schemas: Mapping[str, Sequence],
-                 new_items: Optional[Mapping[str, Sequence]] = None, **kw: Any) -> PushPlan:
+def diff_working(
+    journal: Journal,
+    working: Mapping[str, Mapping],
+    schemas: Mapping[str, Sequence],
+    new_items: Optional[Mapping[str, Sequence]] = None,
+    **kw: Any,
+) -> PushPlan:
     """Changes between base and the working copy; unplannable features go to ``problems``."""
     problems: List[DiffProblem] = []
-    changes = diff_job(base_snapshot(journal), working, schemas, new_items=new_items or {},
-                       problems=problems, **kw)
+    changes = diff_job(
+        base_snapshot(journal), working, schemas, new_items=new_items or {}, problems=problems, **kw
+    )
     return PushPlan(changes, problems)
 
 
 def to_planned(change: EntityChange, job_id: str, held: Optional[str] = None) -> PlannedOp:
     """One model change -> one journal operation."""
-    parents = [change.connection_id] if change.kind == "section" and change.connection_id else \
-        list(change.parent_ids)
+    parents = (
+        [change.connection_id]
+        if change.kind == "section" and change.connection_id
+        else list(change.parent_ids)
+    )
     return PlannedOp(
-        kind=change.kind, entity_id=change.entity_id, method=change.method,
-        path=job_path(job_id, change.path), body=change.body, params=dict(change.params or {}),
-        parent_ids=parents, depends_on=list(change.depends_on), key=change.key, held_reason=held,
+        kind=change.kind,
+        entity_id=change.entity_id,
+        method=change.method,
+        path=job_path(job_id, change.path),
+        body=change.body,
+        params=dict(change.params or {}),
+        parent_ids=parents,
+        depends_on=list(change.depends_on),
+        key=change.key,
+        held_reason=held,
     )
 
 
@@ -122,8 +139,14 @@ def commit_plan(journal: Journal, job_id: str, plan: PushPlan) -> PlanResult:
     return plan.result
 
 
-def plan_push(journal: Journal, job_id: str, working: Mapping[str, Mapping], schemas: Mapping[str, Sequence],
-              new_items: Optional[Mapping[str, Sequence]] = None, **kw: Any) -> PushPlan:
+def plan_push(
+    journal: Journal,
+    job_id: str,
+    working: Mapping[str, Mapping],
+    schemas: Mapping[str, Sequence],
+    new_items: Optional[Mapping[str, Sequence]] = None,
+    **kw: Any,
+) -> PushPlan:
     """Diff and commit in one go (for callers whose new features already carry valid ``kp_id``s)."""
     plan = diff_working(journal, working, schemas, new_items, **kw)
     commit_plan(journal, job_id, plan)

@@ -9,6 +9,7 @@
    every 10 ms) while the worker drains 1,000 operations (goal < 100 ms),
    reported beside the timer's own baseline gap measured idle in the same run.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,13 @@ def calls_vs_minimum(n_edits: int = 300, faults: bool = False) -> dict:
             sb.clear_faults()
             used = sb.stats["requests"] - before
             journal.close()
-        return {"edits": edits.edits, "entities": len(edits.touched), "planned": len(plan.changes),
-                "calls": used, "status": res.status}
+        return {
+            "edits": edits.edits,
+            "entities": len(edits.touched),
+            "planned": len(plan.changes),
+            "calls": used,
+            "status": res.status,
+        }
     finally:
         sb.stop()
 
@@ -65,9 +71,18 @@ def token_utilisation(bucket: int = 1000, ops: int = 500, scale: float = 60.0) -
         client = make_client(sb.base_url, scale)
         with tempfile.TemporaryDirectory() as tmp:
             journal = Journal(os.path.join(tmp, "job.gpkg"))
-            journal.plan([PlannedOp("node", nid, "POST", job_path(sb.job_id, f"nodes/{nid}"),
-                                    {"latitude": 40.0, "longitude": -77.0})
-                          for nid in (new_push_id() for _ in range(ops))])
+            journal.plan(
+                [
+                    PlannedOp(
+                        "node",
+                        nid,
+                        "POST",
+                        job_path(sb.job_id, f"nodes/{nid}"),
+                        {"latitude": 40.0, "longitude": -77.0},
+                    )
+                    for nid in (new_push_id() for _ in range(ops))
+                ]
+            )
             t0 = time.monotonic()
             res = ex.Executor(journal, client, sb.job_id).run()
             elapsed = time.monotonic() - t0
@@ -77,20 +92,44 @@ def token_utilisation(bucket: int = 1000, ops: int = 500, scale: float = 60.0) -
         granted = sum(w["granted"] for w in full)
         spent = sum(w["spent"] for w in full)
         ideal = (ops * 10 / bucket - 1) * (60.0 / scale)
-        return {"status": res.status, "windows": len(windows), "granted": granted, "spent": spent,
-                "fraction": spent / granted if granted else 0.0, "elapsed_s": elapsed,
-                "ideal_s": ideal, "token_429": sb.stats["429"]["token"]}
+        return {
+            "status": res.status,
+            "windows": len(windows),
+            "granted": granted,
+            "spent": spent,
+            "fraction": spent / granted if granted else 0.0,
+            "elapsed_s": elapsed,
+            "ideal_s": ideal,
+            "token_429": sb.stats["429"]["token"],
+        }
     finally:
         sb.stop()
 
 
 def start_sandbox_process(sample_nodes: int = 10, scale: float = 60.0):
     """The sandbox in its own process (so its HTTP threads do not share QGIS's GIL)."""
-    code = ("import sys; import plugin.sandbox.server as s; s._Handler.disable_nagle_algorithm = True; "
-            "from plugin.sandbox.__main__ import main; sys.exit(main(sys.argv[1:]))")
-    proc = subprocess.Popen([sys.executable, "-c", code, "--port", "0", "--sample-nodes", str(sample_nodes),
-                             "--time-scale", str(scale)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    code = (
+        "import sys; import plugin.sandbox.server as s; s._Handler.disable_nagle_algorithm = True; "
+        "from plugin.sandbox.__main__ import main; sys.exit(main(sys.argv[1:]))"
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "--port",
+            "0",
+            "--sample-nodes",
+            str(sample_nodes),
+            "--time-scale",
+            str(scale),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     line = proc.stdout.readline().split()
     if len(line) < 3 or line[0] != "SANDBOX":
         proc.kill()
@@ -117,9 +156,19 @@ def measure_stall(n_ops: int = 1000, with_dock: bool = True) -> dict:
             ops = []
             for i in range(n_ops):
                 nid = new_push_id()
-                ops.append(PlannedOp("node", nid, "POST", job_path(job_id, f"nodes/{nid}"),
-                                     {"latitude": 40.0 + i * 1e-6, "longitude": -77.0,
-                                      "attributes": {"note": {new_push_id(): f"n{i}"}}}))
+                ops.append(
+                    PlannedOp(
+                        "node",
+                        nid,
+                        "POST",
+                        job_path(job_id, f"nodes/{nid}"),
+                        {
+                            "latitude": 40.0 + i * 1e-6,
+                            "longitude": -77.0,
+                            "attributes": {"note": {new_push_id(): f"n{i}"}},
+                        },
+                    )
+                )
             journal.plan(ops)
             journal.close()
 
@@ -163,9 +212,15 @@ def measure_stall(n_ops: int = 1000, with_dock: bool = True) -> dict:
             if dock is not None:
                 dock.deleteLater()
             status, counts = finished[0] if finished else ("timeout", {})
-        return {"ops": n_ops, "status": status, "done": counts.get("done", 0), "drain_s": elapsed,
-                "max_gap_ms": max(gaps) if gaps else None, "baseline_max_gap_ms": max(baseline),
-                "ticks": len(gaps)}
+        return {
+            "ops": n_ops,
+            "status": status,
+            "done": counts.get("done", 0),
+            "drain_s": elapsed,
+            "max_gap_ms": max(gaps) if gaps else None,
+            "baseline_max_gap_ms": max(baseline),
+            "ticks": len(gaps),
+        }
     finally:
         proc.terminate()
         proc.wait(10)
@@ -175,17 +230,25 @@ def main() -> None:
     for faults in (False, True):
         r = calls_vs_minimum(faults=faults)
         label = "with 10% 500s + 5% drops" if faults else "no faults"
-        print(f"calls for {r['edits']} edits over {r['entities']} entities ({label}): planned minimum "
-              f"{r['planned']}, used {r['calls']} (ratio {r['calls'] / r['planned']:.3f}) [{r['status']}]")
+        print(
+            f"calls for {r['edits']} edits over {r['entities']} entities ({label}): "
+            f"planned minimum {r['planned']}, used {r['calls']} "
+            f"(ratio {r['calls'] / r['planned']:.3f}) [{r['status']}]"
+        )
     u = token_utilisation()
-    print(f"sustained writes: {u['spent']} of {u['granted']} tokens granted in {u['windows'] - 1} full windows "
-          f"= {u['fraction']:.3f} (goal >= 0.95); drain {u['elapsed_s']:.2f} s vs ideal {u['ideal_s']:.2f} s "
-          f"(ratio {u['elapsed_s'] / u['ideal_s']:.2f}); token 429s {u['token_429']}")
+    print(
+        f"sustained writes: {u['spent']} of {u['granted']} tokens granted in "
+        f"{u['windows'] - 1} full windows = {u['fraction']:.3f} (goal >= 0.95); "
+        f"drain {u['elapsed_s']:.2f} s vs ideal {u['ideal_s']:.2f} s "
+        f"(ratio {u['elapsed_s'] / u['ideal_s']:.2f}); token 429s {u['token_429']}"
+    )
     s = measure_stall()
-    print(f"main-thread stall while {s['ops']} ops drain: max gap {s['max_gap_ms']} ms "
-          f"(idle baseline max gap {s['baseline_max_gap_ms']} ms, ratio "
-          f"{s['max_gap_ms'] / max(1, s['baseline_max_gap_ms']):.2f}; goal < 100 ms); "
-          f"{s['done']} done in {s['drain_s']:.1f} s [{s['status']}]")
+    print(
+        f"main-thread stall while {s['ops']} ops drain: max gap {s['max_gap_ms']} ms "
+        f"(idle baseline max gap {s['baseline_max_gap_ms']} ms, ratio "
+        f"{s['max_gap_ms'] / max(1, s['baseline_max_gap_ms']):.2f}; goal < 100 ms); "
+        f"{s['done']} done in {s['drain_s']:.1f} s [{s['status']}]"
+    )
 
 
 if __name__ == "__main__":

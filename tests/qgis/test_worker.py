@@ -1,4 +1,5 @@
 """The single background worker in a real QGIS event loop, against the sandbox over HTTP."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,8 +34,15 @@ def plan_nodes(path, job_id, n, bad=()):
     for i in range(n):
         nid = "bad" if i in bad else new_push_id()
         ids.append(nid)
-        ops.append(PlannedOp("node", nid, "POST", job_path(job_id, f"nodes/{nid}"),
-                             {"latitude": 40.0 + i * 1e-5, "longitude": -77.0}))
+        ops.append(
+            PlannedOp(
+                "node",
+                nid,
+                "POST",
+                job_path(job_id, f"nodes/{nid}"),
+                {"latitude": 40.0 + i * 1e-5, "longitude": -77.0},
+            )
+        )
     j.plan(ops)
     j.close()
     return ids
@@ -45,7 +53,9 @@ class Recorder:
         self.events = []
         worker.callFinished.connect(lambda rid, res: self.events.append(("call", rid, res)))
         worker.callFailed.connect(lambda rid, msg: self.events.append(("failed", rid, msg)))
-        worker.drainFinished.connect(lambda st, msg, counts: self.events.append(("drain", st, counts)))
+        worker.drainFinished.connect(
+            lambda st, msg, counts: self.events.append(("drain", st, counts))
+        )
         worker.authRequired.connect(lambda msg: self.events.append(("auth", msg)))
         worker.progress.connect(lambda summary: self.events.append(("progress", summary)))
         worker.opChanged.connect(lambda *a: self.events.append(("op",) + a))
@@ -54,7 +64,9 @@ class Recorder:
         return [e for e in self.events if e[0] == kind]
 
 
-def test_reads_go_ahead_of_a_running_drain_and_signals_arrive_in_the_gui_thread(worker, sb, tmp_path):
+def test_reads_go_ahead_of_a_running_drain_and_signals_arrive_in_the_gui_thread(
+    worker, sb, tmp_path
+):
     rec = Recorder(worker)
     path = str(tmp_path / "job.gpkg")
     plan_nodes(path, sb.job_id, 60)
@@ -88,7 +100,9 @@ def test_task_manager_shows_the_drain_and_cancelling_it_stops(worker, sb, tmp_pa
     status, counts = rec.of("drain")[0][1:]
     assert status == "cancelled"
     assert counts["pending"] + counts["sent"] > 0 and counts["failed"] == 0  # nothing lost
-    assert wait_until(lambda: not [t for t in manager.activeTasks() if "Katapult" in t.description()], 10)
+    assert wait_until(
+        lambda: not [t for t in manager.activeTasks() if "Katapult" in t.description()], 10
+    )
 
 
 def test_pause_resume_retry_failed(worker, sb, tmp_path):

@@ -5,6 +5,7 @@ Measures the longest gap between the ticks of a 10 ms QTimer on the main thread
 No wall-clock assertion: the test checks that everything drained correctly
 while the main thread was measured.
 """
+
 from __future__ import annotations
 
 from tests.bench.bench_sync import measure_stall
@@ -16,5 +17,7 @@ def test_main_thread_keeps_ticking_while_1000_operations_drain(qgis_app, capsys)
     assert result["done"] == 1000
     assert result["ticks"] > 0 and result["max_gap_ms"] is not None
     with capsys.disabled():
-        print(f"\nmain-thread max gap while 1000 ops drained: {result['max_gap_ms']} ms "
-              f"(idle baseline {result['baseline_max_gap_ms']} ms)")
+        print(
+            f"\nmain-thread max gap while 1000 ops drained: {result['max_gap_ms']} ms "
+            f"(idle baseline {result['baseline_max_gap_ms']} ms)"
+        )

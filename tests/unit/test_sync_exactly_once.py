@@ -11,6 +11,7 @@ Expected state = base with every planned change applied exactly once
 so a duplicated entity, a duplicated attribute instance or a missing write all
 show up.  The test also checks the server displays what the user typed.
 """
+
 from __future__ import annotations
 
 import os
@@ -90,8 +91,16 @@ def test_a_500_mixed_edits_under_faults_land_exactly_once(tmp_path):
         client, journal, snap, edits, plan = _plan(tmp_path, sb, seed=21)
         kinds = {c.verb for c in plan.changes}
         assert kinds == {"create", "update", "delete"}
-        assert {"create node", "attribute edit", "move", "breakpoint edit", "delete node",
-                "new attribute value", "delete span", "create span"} <= set(edits.kinds)
+        assert {
+            "create node",
+            "attribute edit",
+            "move",
+            "breakpoint edit",
+            "delete node",
+            "new attribute value",
+            "delete span",
+            "create span",
+        } <= set(edits.kinds)
         expected = expected_state(snap, plan.changes)
 
         sb.set_faults(error_rate=0.10, drop_after_write_rate=0.05)
@@ -130,15 +139,24 @@ def test_b_sigkill_at_20_random_points_then_resume(tmp_path):
         journal.close()
         sb.set_faults(latency_ms=4, drop_after_write_rate=0.05)
         path = str(tmp_path / "job.gpkg")
-        cmd = [sys.executable, "-m", "tests.unit.test_sync_support", "drain", path, sb.base_url,
-               sb.job_id, "60"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "tests.unit.test_sync_support",
+            "drain",
+            path,
+            sb.base_url,
+            sb.job_id,
+            "60",
+        ]
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         rng = random.Random(99)
         kills_mid_drain = 0
         progress = []
         for _ in range(20):
-            proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True)
+            proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
             line = proc.stdout.readline()
             assert line.strip() == "READY", proc.stderr.read()
             time.sleep(rng.uniform(0.0, 0.12))

@@ -1,4 +1,8 @@
-"""Executor against a real sandbox over HTTP: order, failures, holds, auth pause, resume, offline."""
+"""Executor against a real sandbox over HTTP.
+
+Order, failures, holds, auth pause, resume, offline.
+"""
+
 from __future__ import annotations
 
 import pytest
@@ -41,7 +45,9 @@ def node_create(job_id, nid, lat=40.1, lon=-77.0, attrs=None, deps=()):
     body = {"latitude": lat, "longitude": lon}
     if attrs:
         body["attributes"] = attrs
-    return PlannedOp("node", nid, "POST", job_path(job_id, f"nodes/{nid}"), body, depends_on=list(deps))
+    return PlannedOp(
+        "node", nid, "POST", job_path(job_id, f"nodes/{nid}"), body, depends_on=list(deps)
+    )
 
 
 def test_creates_updates_deletes_and_base_follows_the_server(sb, journal):
@@ -49,15 +55,29 @@ def test_creates_updates_deletes_and_base_follows_the_server(sb, journal):
     job = sb.job_id
     load_snapshot(journal, client, job)
     a, b, c, s = new_push_id(), new_push_id(), new_push_id(), new_push_id()
-    journal.plan([
-        node_create(job, a, attrs={"node_type": {"-Ninst000000000000001": "pole"}}),
-        node_create(job, b, lat=40.2),
-        PlannedOp("connection", c, "POST", job_path(job, f"connections/{c}"),
-                  {"node_id_1": a, "node_id_2": b, "breakpoints": [[40.15, -77.01]]},
-                  depends_on=[f"node:{a}", f"node:{b}"]),
-        PlannedOp("section", s, "POST", job_path(job, f"connections/{c}/sections/{s}"),
-                  {"latitude": 40.15, "longitude": -77.0}, parent_ids=[c], depends_on=[f"connection:{c}"]),
-    ])
+    journal.plan(
+        [
+            node_create(job, a, attrs={"node_type": {"-Ninst000000000000001": "pole"}}),
+            node_create(job, b, lat=40.2),
+            PlannedOp(
+                "connection",
+                c,
+                "POST",
+                job_path(job, f"connections/{c}"),
+                {"node_id_1": a, "node_id_2": b, "breakpoints": [[40.15, -77.01]]},
+                depends_on=[f"node:{a}", f"node:{b}"],
+            ),
+            PlannedOp(
+                "section",
+                s,
+                "POST",
+                job_path(job, f"connections/{c}/sections/{s}"),
+                {"latitude": 40.15, "longitude": -77.0},
+                parent_ids=[c],
+                depends_on=[f"connection:{c}"],
+            ),
+        ]
+    )
     res = run(journal, client, job)
     assert res.status == ex.DRAINED and res.done == 4 and res.failed == 0
     server_node = client.get_node(job, a)
@@ -75,12 +95,20 @@ def test_validation_error_fails_one_op_holds_dependents_and_goes_on(sb, journal)
     client = make_client(sb.base_url)
     job = sb.job_id
     bad, good, span = "short-id", new_push_id(), new_push_id()
-    journal.plan([
-        node_create(job, bad),
-        node_create(job, good),
-        PlannedOp("connection", span, "POST", job_path(job, f"connections/{span}"),
-                  {"node_id_1": bad, "node_id_2": good}, depends_on=[f"node:{bad}"]),
-    ])
+    journal.plan(
+        [
+            node_create(job, bad),
+            node_create(job, good),
+            PlannedOp(
+                "connection",
+                span,
+                "POST",
+                job_path(job, f"connections/{span}"),
+                {"node_id_1": bad, "node_id_2": good},
+                depends_on=[f"node:{bad}"],
+            ),
+        ]
+    )
     res = run(journal, client, job)
     assert res.status == ex.DRAINED
     states = {op.entity_id: op for op in journal.operations()}
@@ -99,11 +127,19 @@ def test_delete_404_counts_as_done_and_update_of_remotely_deleted_fails(sb, jour
     victim, other = sorted(snap.nodes)[:2]
     client.delete_node(job, victim)
     client.delete_node(job, other)
-    journal.plan([
-        PlannedOp("node", victim, "DELETE", job_path(job, f"nodes/{victim}")),
-        PlannedOp("node", other, "POST", job_path(job, f"nodes/{other}"), {"latitude": 40.0},
-                  params={"onlyIfExists": "true"}),
-    ])
+    journal.plan(
+        [
+            PlannedOp("node", victim, "DELETE", job_path(job, f"nodes/{victim}")),
+            PlannedOp(
+                "node",
+                other,
+                "POST",
+                job_path(job, f"nodes/{other}"),
+                {"latitude": 40.0},
+                params={"onlyIfExists": "true"},
+            ),
+        ]
+    )
     res = run(journal, client, job)
     ops = {op.entity_id: op for op in journal.operations()}
     assert ops[victim].state == "done" and journal.base("node", victim) is None
@@ -130,11 +166,19 @@ def test_crash_after_send_resends_same_upsert_without_duplicates(sb, journal):
     nid = sorted(snap.nodes)[0]
     new_node = new_push_id()
     inst = new_push_id()
-    journal.plan([
-        node_create(job, new_node, attrs={"note": {inst: "hello"}}),
-        PlannedOp("node", nid, "POST", job_path(job, f"nodes/{nid}"), {"attributes": {"note": {inst: "x"}}},
-                  params={"onlyIfExists": "true"}),
-    ])
+    journal.plan(
+        [
+            node_create(job, new_node, attrs={"note": {inst: "hello"}}),
+            PlannedOp(
+                "node",
+                nid,
+                "POST",
+                job_path(job, f"nodes/{nid}"),
+                {"attributes": {"note": {inst: "x"}}},
+                params={"onlyIfExists": "true"},
+            ),
+        ]
+    )
     first = journal.next_runnable()
     # the request reached the server, then the process died before recording the answer
     journal.mark_sent(first.op_id)
@@ -157,8 +201,13 @@ def test_cancel_and_offline_keep_everything_queued(sb, journal):
     res = ex.Executor(journal, client, job).run(cancel=token)
     assert res.status == ex.CANCELLED and journal.counts()["pending"] == 5
     sb.stop()
-    res = ex.Executor(journal, make_client(sb.base_url, timeout=(0.2, 0.5), max_retries=0), job,
-                      max_transient=3, backoff_s=0.01).run()
+    res = ex.Executor(
+        journal,
+        make_client(sb.base_url, timeout=(0.2, 0.5), max_retries=0),
+        job,
+        max_transient=3,
+        backoff_s=0.01,
+    ).run()
     assert res.status == ex.OFFLINE
     counts = journal.counts()
     assert counts["failed"] == 0 and counts["pending"] + counts["sent"] == 5
@@ -169,20 +218,37 @@ def test_pause_between_ops(sb, journal):
     job = sb.job_id
     journal.plan([node_create(job, new_push_id()) for _ in range(4)])
     seen = []
-    res = ex.Executor(journal, client, job).run(on_progress=lambda op, ev: seen.append(ev),
-                                                should_pause=lambda: len(seen) >= 2)
-    assert res.status == ex.PAUSED and journal.counts()["done"] == 2 and journal.counts()["pending"] == 2
+    res = ex.Executor(journal, client, job).run(
+        on_progress=lambda op, ev: seen.append(ev), should_pause=lambda: len(seen) >= 2
+    )
+    assert (
+        res.status == ex.PAUSED
+        and journal.counts()["done"] == 2
+        and journal.counts()["pending"] == 2
+    )
 
 
 def test_remote_change_to_other_attribute_is_not_reverted_by_base(sb, journal):
-    """After our write, base takes only what we wrote: a concurrent remote edit stays a remote edit."""
+    """Base takes only what we wrote: a concurrent remote edit stays a remote edit."""
     client = make_client(sb.base_url)
     job = sb.job_id
     snap = load_snapshot(journal, client, job)
     nid = sorted(snap.nodes)[0]
-    client.update_node(job, nid, {"attributes": {"remote_note": {"-Nremote0000000000001": "theirs"}}})
-    journal.plan([PlannedOp("node", nid, "POST", job_path(job, f"nodes/{nid}"), {"latitude": 40.5},
-                            params={"onlyIfExists": "true"})])
+    client.update_node(
+        job, nid, {"attributes": {"remote_note": {"-Nremote0000000000001": "theirs"}}}
+    )
+    journal.plan(
+        [
+            PlannedOp(
+                "node",
+                nid,
+                "POST",
+                job_path(job, f"nodes/{nid}"),
+                {"latitude": 40.5},
+                params={"onlyIfExists": "true"},
+            )
+        ]
+    )
     assert run(journal, client, job).status == ex.DRAINED
     base = journal.base("node", nid)
     assert base["latitude"] == 40.5

@@ -1,4 +1,5 @@
 """Journal: durable plan, coalescing re-plans, done+base in one transaction, holds."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -18,15 +19,31 @@ def journal(tmp_path):
 
 
 def node_op(nid, body=None, deps=()):
-    return PlannedOp("node", nid, "POST", f"/jobs/J/nodes/{nid}", body or {"latitude": 1.0, "longitude": 2.0},
-                     depends_on=list(deps))
+    return PlannedOp(
+        "node",
+        nid,
+        "POST",
+        f"/jobs/J/nodes/{nid}",
+        body or {"latitude": 1.0, "longitude": 2.0},
+        depends_on=list(deps),
+    )
 
 
 def test_plan_is_one_transaction_and_ordered(journal):
-    res = journal.plan([node_op("a" * 20), node_op("b" * 20),
-                        PlannedOp("connection", "c" * 20, "POST", "/jobs/J/connections/" + "c" * 20,
-                                  {"node_id_1": "a" * 20, "node_id_2": "b" * 20},
-                                  depends_on=["node:" + "a" * 20, "node:" + "b" * 20])])
+    res = journal.plan(
+        [
+            node_op("a" * 20),
+            node_op("b" * 20),
+            PlannedOp(
+                "connection",
+                "c" * 20,
+                "POST",
+                "/jobs/J/connections/" + "c" * 20,
+                {"node_id_1": "a" * 20, "node_id_2": "b" * 20},
+                depends_on=["node:" + "a" * 20, "node:" + "b" * 20],
+            ),
+        ]
+    )
     ops = journal.operations()
     assert [o.entity_id for o in ops] == ["a" * 20, "b" * 20, "c" * 20]
     assert ops[2].depends_on == res.op_ids[:2]
@@ -67,17 +84,28 @@ def test_sent_ops_run_first_on_resume(journal):
 def test_done_and_base_update_atomic(journal):
     journal.plan([node_op("a" * 20)])
     op = journal.operations()[0]
-    journal.mark_done(op.op_id, base_updates=[("node", "a" * 20, None, {"id": "a" * 20, "latitude": 1.0})])
+    journal.mark_done(
+        op.op_id, base_updates=[("node", "a" * 20, None, {"id": "a" * 20, "latitude": 1.0})]
+    )
     assert journal.get(op.op_id).state == "done"
     assert journal.base("node", "a" * 20) == {"id": "a" * 20, "latitude": 1.0}
-    journal.set_base([("connection", "c" * 20, None, {"id": "c" * 20}),
-                      ("section", "s" * 20, "c" * 20, {"id": "s" * 20})])
+    journal.set_base(
+        [
+            ("connection", "c" * 20, None, {"id": "c" * 20}),
+            ("section", "s" * 20, "c" * 20, {"id": "s" * 20}),
+        ]
+    )
     journal.plan([PlannedOp("connection", "c" * 20, "DELETE", "/x")])
     op2 = journal.next_runnable()
     journal.mark_done(op2.op_id, base_deletes=[("connection", "c" * 20, None)])
     assert journal.base_all("section") == {}
     # sections are keyed within their connection (midpoint_section repeats)
-    journal.set_base([("section", "midpoint_section", "x" * 20, {"n": 1}), ("section", "midpoint_section", "y" * 20, {"n": 2})])
+    journal.set_base(
+        [
+            ("section", "midpoint_section", "x" * 20, {"n": 1}),
+            ("section", "midpoint_section", "y" * 20, {"n": 2}),
+        ]
+    )
     assert journal.base("section", "midpoint_section", "y" * 20) == {"n": 2}
     assert len(journal.base_all("section")) == 2
 
@@ -92,8 +120,14 @@ def test_done_rolls_back_with_base_on_failure(journal, monkeypatch):
 
 
 def test_failure_holds_dependents_transitively(journal):
-    res = journal.plan([node_op("a" * 20), node_op("b" * 20, deps=["node:" + "a" * 20]),
-                        node_op("d" * 20, deps=["node:" + "b" * 20]), node_op("e" * 20)])
+    res = journal.plan(
+        [
+            node_op("a" * 20),
+            node_op("b" * 20, deps=["node:" + "a" * 20]),
+            node_op("d" * 20, deps=["node:" + "b" * 20]),
+            node_op("e" * 20),
+        ]
+    )
     held = journal.mark_failed(res.op_ids[0], "invalid_field: latitude")
     assert set(held) == set(res.op_ids[1:3])
     st = journal.states_of(res.op_ids)
@@ -105,8 +139,18 @@ def test_failure_holds_dependents_transitively(journal):
 
 
 def test_conflicts_hold_and_release(journal):
-    journal.set_conflicts([{"kind": "node", "entity_id": "a" * 20, "base": {}, "local": {"x": 1},
-                            "remote": {"x": 2}, "fields": ["x"]}])
+    journal.set_conflicts(
+        [
+            {
+                "kind": "node",
+                "entity_id": "a" * 20,
+                "base": {},
+                "local": {"x": 1},
+                "remote": {"x": 2},
+                "fields": ["x"],
+            }
+        ]
+    )
     journal.plan([PlannedOp("node", "a" * 20, "POST", "/p", {"x": 1}, held_reason="conflict")])
     assert journal.counts()["held"] == 1
     assert journal.conflict_keys() == {("node", None, "a" * 20)}
@@ -115,7 +159,7 @@ def test_conflicts_hold_and_release(journal):
 
 
 def test_concurrent_reader_and_writer_threads(tmp_path):
-    """GUI thread reads counts while the worker thread writes: busy timeouts, no 'database is locked'."""
+    """GUI thread reads while the worker thread writes: busy timeouts, never 'locked'."""
     path = str(tmp_path / "j.gpkg")
     j = Journal(path)
     j.plan([node_op(f"{i:020d}") for i in range(200)])
@@ -125,7 +169,9 @@ def test_concurrent_reader_and_writer_threads(tmp_path):
         try:
             for op in j.iter_runnable():
                 j.mark_sent(op.op_id)
-                j.mark_done(op.op_id, base_updates=[("node", op.entity_id, None, {"id": op.entity_id})])
+                j.mark_done(
+                    op.op_id, base_updates=[("node", op.entity_id, None, {"id": op.entity_id})]
+                )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

@@ -4,6 +4,7 @@ Also a tiny CLI used by the SIGKILL test::
 
     python -m tests.unit.test_sync_support drain JOURNAL BASE_URL JOB_ID TIME_SCALE
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,13 +41,19 @@ def start_sandbox(**kw: Any):
     kw.setdefault("time_scale", 60)
     kw.setdefault("port", 0)
     return SandboxServer(**kw).start()
+
+
 VOLATILE = ("last_updated", "_created", "photos")
 
 
 def make_client(base_url: str, time_scale: float = 60.0, **kw: Any) -> KatapultClient:
     """A client whose governor matches a sandbox running at ``time_scale``."""
-    gov = Governor(min_interval_s=0.055 / time_scale, refill_period_s=60.0 / time_scale,
-                   backoff_base_s=0.01, backoff_max_s=0.05)
+    gov = Governor(
+        min_interval_s=0.055 / time_scale,
+        refill_period_s=60.0 / time_scale,
+        backoff_base_s=0.01,
+        backoff_max_s=0.05,
+    )
     kw.setdefault("timeout", (2.0, 5.0))
     return KatapultClient(base_url, kw.pop("api_key", API_KEY), governor=gov, **kw)
 
@@ -72,8 +79,11 @@ def comparable(snapshot) -> Dict[str, dict]:
     for kind in ("node", "connection", "section"):
         ents = {}
         for key, e in snapshot.entities(kind).items():
-            e = {k: v for k, v in e.items() if k not in VOLATILE and k != "sections"
-                 and not k.startswith("_raw")}
+            e = {
+                k: v
+                for k, v in e.items()
+                if k not in VOLATILE and k != "sections" and not k.startswith("_raw")
+            }
             if kind == "connection":
                 e["breakpoints"] = [list(map(float, p)) for p in (e.get("breakpoints") or [])]
             ents[key] = e
@@ -103,8 +113,11 @@ def _simple_fields(schema, entity) -> List:
         inst = attrs.get(spec.attribute)
         if isinstance(inst, dict) and len(inst) == 1:
             (value,) = inst.values()
-            if isinstance(value, (str, int, float, bool)) and not isinstance(value, bool) \
-                    and spec.kind in ("text", "int", "real"):
+            if (
+                isinstance(value, (str, int, float, bool))
+                and not isinstance(value, bool)
+                and spec.kind in ("text", "int", "real")
+            ):
                 out.append(spec)
     return out
 
@@ -121,8 +134,9 @@ def make_edits(snapshot, n_edits: int, seed: int = 7) -> EditSet:
     """Apply ``n_edits`` random user edits (creates, attribute edits, new values, clears,
     moves, breakpoint edits, span re-attachments, deletes) to a working copy of ``snapshot``."""
     rng = random.Random(seed)
-    schemas = {k: schema_for(k, snapshot.entities(k).values()) for k in ("node", "connection", "section")}
-    nodes = {nid: dict(n) for nid, n in snapshot.nodes.items()}
+    schemas = {
+        k: schema_for(k, snapshot.entities(k).values()) for k in ("node", "connection", "section")
+    }
     by_id = nodes_by_id(snapshot.nodes.values())
     working: Dict[str, dict] = {k: {} for k in ("node", "connection", "section")}
     for kind in working:
@@ -158,8 +172,12 @@ def make_edits(snapshot, n_edits: int, seed: int = 7) -> EditSet:
         elif choice < 0.18:  # create span between two nodes (new ones included)
             ends = live_nodes() + [r["kp_id"] for r in new_node_rows()]
             a, b = rng.sample(ends, 2)
-            pa = working["node"].get(a, (None, None))[1] or next(g for r, g in new_items["node"] if r["kp_id"] == a)
-            pb = working["node"].get(b, (None, None))[1] or next(g for r, g in new_items["node"] if r["kp_id"] == b)
+            pa = working["node"].get(a, (None, None))[1] or next(
+                g for r, g in new_items["node"] if r["kp_id"] == a
+            )
+            pb = working["node"].get(b, (None, None))[1] or next(
+                g for r, g in new_items["node"] if r["kp_id"] == b
+            )
             row = {"kp_id": new_push_id(), "node_id_1": a, "node_id_2": b, "kp_sync": ""}
             mid = ((pa[0] + pb[0]) / 2 + 0.0001, (pa[1] + pb[1]) / 2)
             new_items["connection"].append((row, [pa, mid, pb]))
@@ -193,8 +211,11 @@ def make_edits(snapshot, n_edits: int, seed: int = 7) -> EditSet:
                 continue
             key = rng.choice(sorted(working[kind], key=str))
             row, geom = working[kind][key]
-            empty = [s for s in schemas[kind] if s.attribute and row.get(s.name) is None
-                     and s.kind in ("text", "int", "real")]
+            empty = [
+                s
+                for s in schemas[kind]
+                if s.attribute and row.get(s.name) is None and s.kind in ("text", "int", "real")
+            ]
             if not empty:
                 continue
             spec = rng.choice(empty)
@@ -220,7 +241,10 @@ def make_edits(snapshot, n_edits: int, seed: int = 7) -> EditSet:
             row, geom = working[kind][key]
             if geom is None:
                 continue
-            working[kind][key] = (row, (geom[0] + rng.uniform(-1e-4, 1e-4), geom[1] + rng.uniform(-1e-4, 1e-4)))
+            working[kind][key] = (
+                row,
+                (geom[0] + rng.uniform(-1e-4, 1e-4), geom[1] + rng.uniform(-1e-4, 1e-4)),
+            )
             bump(kind, key, "move")
         elif choice < 0.84:  # breakpoint edit: add or move an interior vertex
             if not working["connection"]:
@@ -241,7 +265,9 @@ def make_edits(snapshot, n_edits: int, seed: int = 7) -> EditSet:
         elif choice < 0.88 and working["connection"]:  # re-attach a span end
             key = rng.choice(sorted(working["connection"]))
             row, geom = working["connection"][key]
-            others = [n for n in live_nodes() if n not in (row.get("node_id_1"), row.get("node_id_2"))]
+            others = [
+                n for n in live_nodes() if n not in (row.get("node_id_1"), row.get("node_id_2"))
+            ]
             if not others:
                 continue
             row = dict(row)
@@ -253,7 +279,9 @@ def make_edits(snapshot, n_edits: int, seed: int = 7) -> EditSet:
             del working["connection"][key]
             for skey in [k for k in working["section"] if k[0] == key]:
                 del working["section"][skey]
-            new_items["section"] = [(r, g) for r, g in new_items["section"] if r["connection_id"] != key]
+            new_items["section"] = [
+                (r, g) for r, g in new_items["section"] if r["connection_id"] != key
+            ]
             bump("connection", key, "delete span")
         else:  # delete a node (and the spans on it, as the user would)
             candidates = [n for n in live_nodes() if n not in deleted_nodes]
@@ -269,13 +297,21 @@ def make_edits(snapshot, n_edits: int, seed: int = 7) -> EditSet:
                     del working["connection"][ckey]
                     for skey in [k for k in working["section"] if k[0] == ckey]:
                         del working["section"][skey]
-                    new_items["section"] = [(r, g) for r, g in new_items["section"]
-                                            if r["connection_id"] != ckey]
+                    new_items["section"] = [
+                        (r, g) for r, g in new_items["section"] if r["connection_id"] != ckey
+                    ]
                     bump("connection", ckey, "delete span")
-            dead = {r["kp_id"] for r, _ in new_items["connection"]
-                    if key in (r["node_id_1"], r["node_id_2"])}
-            new_items["connection"] = [(r, g) for r, g in new_items["connection"] if r["kp_id"] not in dead]
-            new_items["section"] = [(r, g) for r, g in new_items["section"] if r["connection_id"] not in dead]
+            dead = {
+                r["kp_id"]
+                for r, _ in new_items["connection"]
+                if key in (r["node_id_1"], r["node_id_2"])
+            }
+            new_items["connection"] = [
+                (r, g) for r, g in new_items["connection"] if r["kp_id"] not in dead
+            ]
+            new_items["section"] = [
+                (r, g) for r, g in new_items["section"] if r["connection_id"] not in dead
+            ]
     return es
 
 
@@ -295,8 +331,11 @@ def expected_state(snapshot, changes) -> Dict[str, dict]:
     conns = []
     for cid, conn in ents["connection"].items():
         conn = dict(conn)
-        conn["sections"] = {sid: {k: v for k, v in s.items() if k != "connection_id"}
-                            for (c2, sid), s in ents["section"].items() if c2 == cid}
+        conn["sections"] = {
+            sid: {k: v for k, v in s.items() if k != "connection_id"}
+            for (c2, sid), s in ents["section"].items()
+            if c2 == cid
+        }
         conns.append(conn)
     return comparable(build_snapshot(list(ents["node"].values()), conns))
 
@@ -317,9 +356,14 @@ def diff_states(expected: Dict[str, dict], actual: Dict[str, dict]) -> List[str]
             out.append(f"unexpected {kind} {key}")
         for key in sorted(set(e) & set(a), key=str):
             if e[key] != a[key]:
-                fields = sorted(k for k in set(e[key]) | set(a[key]) if e[key].get(k) != a[key].get(k))
-                out.append(f"{kind} {key} differs in {fields}: expected "
-                           f"{ {k: e[key].get(k) for k in fields} } got { {k: a[key].get(k) for k in fields} }")
+                fields = sorted(
+                    k for k in set(e[key]) | set(a[key]) if e[key].get(k) != a[key].get(k)
+                )
+                out.append(
+                    f"{kind} {key} differs in {fields}: expected "
+                    f"{ {k: e[key].get(k) for k in fields} } "
+                    f"got { {k: a[key].get(k) for k in fields} }"
+                )
     return out
 
 
@@ -330,6 +374,7 @@ def drain_cli(argv: List[str]) -> int:
     can aim its SIGKILL at the drain rather than at interpreter start-up.
     """
     from plugin.sync.executor import Executor
+
     path, base_url, job_id, scale = argv[0], argv[1], argv[2], float(argv[3])
     client = make_client(base_url, scale)
     journal = Journal(path)
