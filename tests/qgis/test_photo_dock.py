@@ -269,3 +269,52 @@ def test_viewer_unassociate_associate_existing_and_move_from_dock(env):
     assert pid not in (server_node(env, node["id"]).get("photos") or {})
     moved = server_node(env, other["id"])
     assert moved["photos"][pid]["association"] == "main" and main_count(moved) == 1
+
+
+def test_section_selection_drop_event_and_large_batch_confirmation(env, monkeypatch):
+    from qgis.PyQt.QtCore import QMimeData, QPoint, Qt, QUrl
+    from qgis.PyQt.QtGui import QDropEvent
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    sandbox, dock, tmp = env["sandbox"], env["dock"], env["tmp"]
+    conn = next(
+        c
+        for c in env["client"].list_connections(sandbox.job_id)
+        if (c.get("sections") or {}).get("midpoint_section", {}).get("photos")
+    )
+    section = conn["sections"]["midpoint_section"]
+    layer = env["layers"]["section"]
+    ids = [
+        f.id()
+        for f in layer.getFeatures()
+        if f["kp_id"] == "midpoint_section" and f["connection_id"] == conn["id"]
+    ]
+    layer.selectByIds(ids)
+    assert dock.context.item.kind == "section" and dock.context.item.connection_id == conn["id"]
+    assert dock.list.count() == len(section["photos"])
+    # twelve files dropped on the dock: a large batch asks first, showing tokens and time
+    folder = tmp / "many"
+    folder.mkdir()
+    node = env["client"].list_nodes(sandbox.job_id)[0]
+    files = sorted(write_photos_near(folder, [node], 12, seed=41))
+    asked = []
+
+    def answer(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(p) for p in files])
+    dock.drop_mode.setCurrentIndex(dock.drop_mode.findData(DROP_TRUE))
+    done = []
+    dock.finished.connect(done.append)
+    event = QDropEvent(QPoint(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    dock.dropEvent(event)
+    assert wait_for(lambda: done, 90)
+    assert (
+        len(asked) == 1 and "12 photo(s) to upload, 120 tokens" in asked[0] and "about" in asked[0]
+    )
+    fresh = env["client"].get_section(sandbox.job_id, conn["id"], "midpoint_section")
+    assert len(fresh["photos"]) == len(section["photos"]) + 12
+    assert dock.list.count() == len(fresh["photos"])
