@@ -6,10 +6,11 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..paths import icon_path
+from .alg_download import DownloadJobAlgorithm
 from .alg_listjobs import ListJobsAlgorithm
 from .alg_qa import QaAlgorithm
 
-ALGORITHMS = [ListJobsAlgorithm, QaAlgorithm]
+ALGORITHMS = [ListJobsAlgorithm, DownloadJobAlgorithm, QaAlgorithm]
 
 
 class KatapultProvider(QgsProcessingProvider):

@@ -10,10 +10,11 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from plugin.api.client import KatapultClient
 from plugin.processing.provider import KatapultProvider
 from tests.qgis.jobs_support import download_job
 
-EXPECTED_IDS = {"katapult:listjobs", "katapult:qa"}
+EXPECTED_IDS = {"katapult:listjobs", "katapult:downloadjob", "katapult:qa"}
 
 
 @pytest.fixture
@@ -103,3 +104,23 @@ def test_qa_refuses_a_file_that_is_not_a_job(provider, tmp_path):
                     QgsProcessingContext(), feedback)
     assert not ok
     assert "Katapult job GeoPackage" in feedback.textLog()
+
+
+def test_downloadjob_writes_the_job_gpkg(provider, env_credentials, tmp_path):
+    sandbox = env_credentials
+    out = str(tmp_path / "dl.gpkg")
+    results, _ = run("katapult:downloadjob", {"JOB_ID": sandbox.job_id, "OUTPUT": out})
+    nodes = QgsVectorLayer(f"{out}|layername=nodes", "nodes", "ogr")
+    with KatapultClient(sandbox.base_url, sandbox.api_key) as client:
+        server_nodes = client.list_nodes(sandbox.job_id)
+    assert results["NODES"] == nodes.featureCount() == len(server_nodes) > 0
+    assert results["CONNECTIONS"] > 0
+
+
+def test_downloadjob_unknown_job_is_a_clear_error(provider, env_credentials, tmp_path):
+    alg = QgsApplication.processingRegistry().createAlgorithmById("katapult:downloadjob")
+    feedback = QgsProcessingFeedback()
+    _, ok = alg.run({"JOB_ID": "-NoSuchJob0000000000", "OUTPUT": str(tmp_path / "x.gpkg")},
+                    QgsProcessingContext(), feedback)
+    assert not ok
+    assert "-NoSuchJob0000000000" in feedback.textLog() or "not found" in feedback.textLog().lower()
