@@ -368,11 +368,7 @@ class PoleLineMapTool(QgsMapToolEdit):
             warn.setToGeometry(QgsGeometry.fromMultiPolylineXY(
                 [[points[i], points[i + 1]] for i in too_long]), None)
         for pole, point in zip(poles, points):
-            (new if pole.is_new else old).addPoint(point, False)
-        new.updatePosition()
-        old.updatePosition()
-        new.update()
-        old.update()
+            (new if pole.is_new else old).addPoint(point, True)
         if self._labels is None:
             self._labels = SpanLabels(self.canvas())
         max_text = geo.format_length(self.options.max_span_m(), units)
