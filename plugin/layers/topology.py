@@ -254,8 +254,9 @@ def ask_delete_spans(node_ids: List[str], spans: int, sections: int) -> bool:
               "report spans whose pole is missing.)").format(names=names, spans=spans,
                                                               sections=sections)
     answer = QMessageBox.question(QApplication.activeWindow(), tr("Delete spans too?"), text,
-                                  QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
-    return answer == QMessageBox.Yes
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.Yes)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class TopologyKeeper(QObject):

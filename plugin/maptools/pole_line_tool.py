@@ -84,7 +84,7 @@ class PoleLineMapTool(QgsMapToolEdit):
         self._bands: dict = {}
         self._labels: Optional[SpanLabels] = None
         self._snap_indicator = QgsSnapIndicator(canvas)
-        self.setCursor(Qt.CrossCursor)
+        self.setCursor(Qt.CursorShape.CrossCursor)
 
     # -- feedback ----------------------------------------------------------------
     def say(self, text: str, level=Qgis.Info) -> None:
@@ -177,9 +177,9 @@ class PoleLineMapTool(QgsMapToolEdit):
             self.refresh()
 
     def canvasReleaseEvent(self, e) -> None:
-        if e.button() == Qt.RightButton:
+        if e.button() == Qt.MouseButton.RightButton:
             self.finish()
-        elif e.button() == Qt.LeftButton:
+        elif e.button() == Qt.MouseButton.LeftButton:
             if not self.clicks:
                 self._layers = self.job_layers()
                 if not self._check_layers():
@@ -191,12 +191,12 @@ class PoleLineMapTool(QgsMapToolEdit):
         if not self.clicks:
             e.ignore()
             return
-        if key in (Qt.Key_Backspace, Qt.Key_Delete):
+        if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
             self.remove_last()
-        elif key == Qt.Key_Escape:
+        elif key == Qt.Key.Key_Escape:
             self.cancel()
             self.say(tr("Pole line cancelled; nothing was added."))
-        elif key in (Qt.Key_Return, Qt.Key_Enter):
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.finish()
         else:
             e.ignore()
@@ -325,7 +325,7 @@ class PoleLineMapTool(QgsMapToolEdit):
 
     # -- rubber bands --------------------------------------------------------------
     def _band(self, name: str, geometry_type, color: QColor, width: float = 2.0,
-              icon=None, style=Qt.SolidLine) -> QgsRubberBand:
+              icon=None, style=Qt.PenStyle.SolidLine) -> QgsRubberBand:
         band = self._bands.get(name)
         if band is None:
             band = QgsRubberBand(self.canvas(), geometry_type)
@@ -345,13 +345,13 @@ class PoleLineMapTool(QgsMapToolEdit):
         poles, lengths, too_long = self.planned(with_cursor=True)
         units = self.options.units()
         route = self._band("route", QgsWkbTypes.LineGeometry, QColor(120, 120, 120, 200), 1.5,
-                           style=Qt.DashLine)
+                           style=Qt.PenStyle.DashLine)
         line = self._band("spans", QgsWkbTypes.LineGeometry, QColor(0, 90, 220, 220), 2.5)
         warn = self._band("too_long", QgsWkbTypes.LineGeometry, QColor(220, 0, 0, 230), 3.5)
         new = self._band("new_poles", QgsWkbTypes.PointGeometry, QColor(0, 90, 220),
-                         icon=QgsRubberBand.ICON_CIRCLE)
+                         icon=QgsRubberBand.IconType.ICON_CIRCLE)
         old = self._band("reused_poles", QgsWkbTypes.PointGeometry, QColor(0, 160, 60),
-                         icon=QgsRubberBand.ICON_BOX)
+                         icon=QgsRubberBand.IconType.ICON_BOX)
         for band in (route, line, warn):
             band.reset(QgsWkbTypes.LineGeometry)
         for band in (new, old):

@@ -6,7 +6,7 @@ from typing import List, Tuple
 from qgis.core import QgsPointXY
 from qgis.gui import QgsMapCanvas, QgsMapCanvasItem
 from qgis.PyQt.QtCore import QPointF, QRectF, Qt
-from qgis.PyQt.QtGui import QColor, QFont, QPainterPath, QPen
+from qgis.PyQt.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 
 Label = Tuple[QgsPointXY, str, bool]
 
@@ -44,15 +44,15 @@ class SpanLabels(QgsMapCanvasItem):
         font = QFont()
         font.setPointSizeF(10)
         font.setBold(True)
-        painter.setRenderHint(painter.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for point, text, warn in self._labels:
             pixel = self.toCanvasCoordinates(point)
             path = QPainterPath()
             path.addText(QPointF(pixel.x() + 6, pixel.y() - 6), font, text)
-            painter.setPen(QPen(QColor(255, 255, 255, 230), 3.5, Qt.SolidLine, Qt.RoundCap,
-                                Qt.RoundJoin))
-            painter.setBrush(Qt.NoBrush)
+            painter.setPen(QPen(QColor(255, 255, 255, 230), 3.5, Qt.PenStyle.SolidLine,
+                                Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(path)
-            painter.setPen(Qt.NoPen)
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(200, 0, 0) if warn else QColor(20, 20, 20))
             painter.drawPath(path)

@@ -15,7 +15,16 @@ from qgis.core import (
     QgsVectorDataProvider,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication
+
+try:  # Qt5 builds; Qt6 builds of QGIS take QMetaType types
+    from qgis.PyQt.QtCore import QVariant
+
+    TEXT_TYPE, BOOL_TYPE = QVariant.String, QVariant.Bool
+except (ImportError, AttributeError):  # pragma: no cover - Qt6
+    from qgis.PyQt.QtCore import QMetaType
+
+    TEXT_TYPE, BOOL_TYPE = QMetaType.Type.QString, QMetaType.Type.Bool
 
 from .. import geo
 from ..api.ids import new_push_id
@@ -127,7 +136,8 @@ def _to_wgs(layer: QgsVectorLayer) -> QgsCoordinateTransform:
 
 def _converted(layer: QgsVectorLayer, name: str, value: Any) -> Any:
     fld = layer.fields().field(name)
-    if fld.type() == QVariant.Bool and isinstance(value, str):
+    is_bool = fld.type() == BOOL_TYPE or "bool" in fld.typeName().lower()
+    if is_bool and isinstance(value, str):
         lowered = value.strip().lower()
         if lowered in ("true", "yes", "1", "y"):
             return True
@@ -146,7 +156,7 @@ def _ensure_fields(layer: QgsVectorLayer, values: Dict[str, Any]) -> List[str]:
     added = []
     for name in values:
         if layer.fields().indexFromName(name) < 0:
-            if not layer.addAttribute(QgsField(name, QVariant.String)):
+            if not layer.addAttribute(QgsField(name, TEXT_TYPE)):
                 raise PoleLineError(tr("Layer '{layer}' has no field '{name}' and it cannot be "
                                        "added; add it in Layer Properties.").format(
                     layer=layer.name(), name=name))
