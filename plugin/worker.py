@@ -16,6 +16,7 @@ the queue, and the next drain resumes it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import queue
 import threading
@@ -32,6 +33,25 @@ try:
     from .api.pacing import CancelToken
 except ImportError:  # pragma: no cover - api room not yet present
     CancelToken = None  # type: ignore[assignment]
+
+
+def _safe(method):
+    """A main-thread slot that logs instead of raising into Qt (which would abort QGIS)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the task display is advisory
+            try:
+                from . import qgis_log
+
+                qgis_log.log_exception(f"Katapult worker: {method.__name__}", exc)
+            except Exception:  # noqa: BLE001
+                pass
+            return None
+
+    return wrapper
 
 
 def tr(text: str) -> str:
@@ -367,6 +387,7 @@ class SyncWorker(QObject):
         self._end_task_signal.connect(self._finish_task)
         self.progress.connect(self._task_progress)
 
+    @_safe
     def _start_task(self, path: str) -> None:
         if not self._show_task or self._task is not None:
             return
@@ -383,11 +404,13 @@ class SyncWorker(QObject):
         timer.start()
         self._task_timer = timer
 
+    @_safe
     def _check_task_cancel(self) -> None:
         task = self._task
         if task is not None and task.isCanceled():
             self.cancel()
 
+    @_safe
     def _task_progress(self, summary: dict) -> None:
         if self._task is None:
             return
@@ -396,6 +419,7 @@ class SyncWorker(QObject):
         finished = counts.get("done", 0) + counts.get("failed", 0) + counts.get("held", 0)
         self._task.setProxyProgress(100.0 * finished / total)
 
+    @_safe
     def _finish_task(self, ok: bool) -> None:
         if self._task_timer is not None:
             self._task_timer.stop()

@@ -9,6 +9,7 @@ field of the job's layers is refreshed with each feature's state.
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any, Callable, Optional
 
@@ -32,6 +33,29 @@ KIND_PROPERTY = "katapult/kind"
 JOB_PROPERTY = "katapult/job_id"
 SYNC_FIELD = "kp_sync"
 ID_FIELD = "kp_id"
+
+
+def _safe(method):
+    """A slot that logs its exception instead of letting it reach Qt (which would abort QGIS)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - logged and shown, never fatal
+            try:
+                from .. import qgis_log
+
+                qgis_log.log_exception(f"Katapult sync dock: {method.__name__}", exc)
+            except Exception:  # noqa: BLE001
+                pass
+            try:
+                self.status_label.setText(str(exc))
+            except Exception:  # noqa: BLE001
+                pass
+            return None
+
+    return wrapper
 
 
 def _tr(text: str) -> str:
@@ -88,43 +112,42 @@ def find_feature_id(layer: QgsVectorLayer, entity_id: str) -> Optional[int]:
 
 
 def refresh_sync_field(layers: dict, states: dict, previous: Optional[dict] = None) -> dict:
-    """Write ``kp_sync`` for features whose state changed since ``previous``.
+    """Write ``kp_sync`` where a feature's shown state differs from the journal's.
 
-    ``states``: ``{(kind, entity_id): text}`` from :meth:`Journal.entity_states`;
-    entities absent from it are in sync (``""``).  Writes go straight to the
-    provider (no edit session, no undo entry): ``kp_sync`` is display only and
-    the planner ignores it.  Returns ``states`` (pass it back as ``previous``).
+    ``states``: ``{(kind, parent_id, entity_id): text}`` from
+    :meth:`Journal.entity_states`; entities absent from it are in sync
+    (``""``).  Nothing is read when ``states`` equals ``previous``.  Writes go
+    straight to the provider (no edit session, no undo entry): ``kp_sync`` is
+    display only and the planner ignores it.  Returns ``states``.
     """
-    previous = previous if previous is not None else None
+    if previous is not None and previous == states:
+        return dict(states)
     for kind, layer in layers.items():
-        idx = layer.fields().indexOf(SYNC_FIELD)
-        id_idx = layer.fields().indexOf(ID_FIELD)
+        fields = layer.fields()
+        idx, id_idx, cid_idx = (
+            fields.indexOf(SYNC_FIELD),
+            fields.indexOf(ID_FIELD),
+            fields.indexOf("connection_id"),
+        )
         if idx < 0 or id_idx < 0:
             continue
+        wanted = {(parent, eid): text for (k, parent, eid), text in states.items() if k == kind}
+        subset = [i for i in (idx, id_idx, cid_idx) if i >= 0]
+        req = (
+            QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(subset)
+        )
         changes: dict = {}
-        wanted = {eid: text for (k, eid), text in states.items() if k == kind}
-        if previous is not None:
-            touched = {eid for (k, eid) in previous if k == kind} | set(wanted)
-            if not touched:
-                continue
-            for eid in touched:
-                text = wanted.get(eid, "")
-                if previous.get((kind, eid), "") == text:
-                    continue
-                fid = find_feature_id(layer, eid)
-                if fid is not None:
-                    changes[fid] = {idx: text[:250]}
-        else:
-            req = (
-                QgsFeatureRequest()
-                .setFlags(QgsFeatureRequest.NoGeometry)
-                .setSubsetOfAttributes([idx, id_idx])
+        for f in layer.getFeatures(req):
+            parent = str(f[cid_idx]) if kind == "section" and cid_idx >= 0 else None
+            text = wanted.get((parent, str(f[id_idx])), "")[:250]
+            current = f[idx]
+            current = (
+                ""
+                if current is None or (hasattr(current, "isNull") and current.isNull())
+                else current
             )
-            for f in layer.getFeatures(req):
-                text = wanted.get(str(f[id_idx]), "")
-                current = f[idx]
-                if (current or "") != text:
-                    changes[f.id()] = {idx: text[:250]}
+            if current != text:
+                changes[f.id()] = {idx: text}
         if changes:
             layer.dataProvider().changeAttributeValues(changes)
             layer.triggerRepaint()
@@ -251,6 +274,7 @@ class SyncDock(QDockWidget):
         except Exception:  # noqa: BLE001 - the dock text says it already
             pass
 
+    @_safe
     def _resume(self) -> None:
         job = self.current_job()
         if job is None:
@@ -264,12 +288,14 @@ class SyncDock(QDockWidget):
             except Exception as exc:  # noqa: BLE001 - e.g. no key configured
                 self.status_label.setText(str(exc))
 
+    @_safe
     def _retry(self) -> None:
         job = self.current_job()
         if job is not None:
             self.worker.retry_failed(*job)
             self.refresh()
 
+    @_safe
     def _on_auth(self, message: str) -> None:
         self.status_label.setText(
             _tr(
@@ -291,6 +317,7 @@ class SyncDock(QDockWidget):
                 pass
 
     # -- display -----------------------------------------------------
+    @_safe
     def _on_progress(self, summary: dict) -> None:
         self._show_counts(
             summary.get("counts") or {}, summary.get("eta_s"), bool(summary.get("running"))
@@ -298,6 +325,7 @@ class SyncDock(QDockWidget):
         if time.monotonic() - self._last_field_refresh > 5.0:
             self._refresh_fields()
 
+    @_safe
     def _on_drain_finished(self, status: str, message: str, counts: dict) -> None:
         texts = {
             "drained": _tr("All edits are processed."),
@@ -330,6 +358,7 @@ class SyncDock(QDockWidget):
         if running:
             self.status_label.setText(_tr("Sending edits to Katapult…"))
 
+    @_safe
     def refresh(self) -> None:
         """Re-read counts and failed operations from the journal."""
         job = self.current_job()
@@ -388,6 +417,7 @@ class SyncDock(QDockWidget):
             self._journal = None
         super().closeEvent(event)
 
+    @_safe
     def _on_failed_clicked(self, row: int, _col: int) -> None:
         item = self.failed_table.item(row, 0)
         if item is None:
@@ -395,6 +425,7 @@ class SyncDock(QDockWidget):
         kind, entity_id, _op_id = item.data(Qt.UserRole)
         self.show_feature(kind, entity_id)
 
+    @_safe
     def show_pull_summary(self, summary: dict) -> None:
         """Say what a pull changed."""
         changed = (
@@ -411,6 +442,7 @@ class SyncDock(QDockWidget):
         self.status_label.setText(text)
         self.refresh()
 
+    @_safe
     def open_conflicts(self, path: str) -> Optional[Any]:
         """Show the conflict dialog for the job's open conflicts (non-modal)."""
         from .conflict_dialog import ConflictDialog

@@ -89,7 +89,8 @@ def assign_missing_ids(layers: Mapping[str, QgsVectorLayer], base_keys: Mapping[
             kp = f[idx]
             kp = None if kp is None or (hasattr(kp, "isNull") and kp.isNull()) else str(kp)
             key = (str(f[cidx]) if cidx >= 0 else None, kp) if kind == "section" else kp
-            if kp is None or not is_valid_id(kp) or key in seen:
+            known = key in base_keys.get(kind, ())  # e.g. ``midpoint_section``: short but real
+            if kp is None or (not known and not is_valid_id(kp)) or key in seen:
                 new_id = new_push_id()
                 changes[f.id()] = {idx: new_id}
                 key = (key[0], new_id) if kind == "section" else new_id
