@@ -141,6 +141,7 @@ class PhotoUploader:
         self.job_id = job_id
         self.lane = lane
         self.fetch_bytes = fetch_bytes
+        self._wanted_targets: dict[str, UploadTarget] = {}
 
     # -- what the journal knows ------------------------------------------
     def photo_ops(self, states: Iterable[str] | None = None) -> list[jr.Operation]:
@@ -228,12 +229,44 @@ class PhotoUploader:
             )
         new_ids = self.journal.append(ops) if ops else []
         known = self.known_by_sha()
-        resumed = [
-            known[i.check.sha256].op_id
-            for i in plan.resumed
-            if i.check.sha256 in known and known[i.check.sha256].op_id
-        ]
+        resumed = []
+        for item in plan.resumed:
+            prior = known.get(item.check.sha256)
+            if prior is None or not prior.op_id:
+                continue
+            resumed.append(prior.op_id)
+            # the user may have chosen another item since (e.g. the first was deleted):
+            # applied only if the op turns out never to have reached the server
+            self._wanted_targets[prior.op_id] = item.target
         return new_ids + resumed
+
+    def _retarget(self, op: jr.Operation, target: UploadTarget) -> jr.Operation:
+        """Point a pending (never applied) upload at another item; returns the re-read op."""
+        if _target_from_op(op) == target or op.state != jr.PENDING:
+            return op
+        meta = {
+            **_meta(op),
+            "target_kind": target.kind,
+            "label": target.label,
+            "connection_id": target.connection_id,
+        }
+        params = {"association_value": target.association} if target.kind != "job" else {}
+        with self.journal._tx() as con:  # no Journal API for editing an op yet
+            con.execute(
+                "UPDATE kp_journal SET entity_id=?, path=?, params=?, body=?, parent_ids=?, parent_id=?,"
+                " error=NULL WHERE op_id=? AND state=?",
+                (
+                    target.item_id or self.job_id,
+                    target.path(self.job_id),
+                    jr._dumps(params),
+                    jr._dumps(meta),
+                    jr._dumps([target.connection_id] if target.connection_id else []),
+                    target.connection_id,
+                    op.op_id,
+                    jr.PENDING,
+                ),
+            )
+        return self.journal.get(op.op_id) or op
 
     # -- sending -------------------------------------------------------------
     def run(
@@ -260,6 +293,12 @@ class PhotoUploader:
         ]
         self._reconcile(report, retry)
         queue = [op for op in self.photo_ops([jr.PENDING]) if wanted is None or op.op_id in wanted]
+        queue = [
+            self._retarget(op, self._wanted_targets[op.op_id])
+            if op.op_id in self._wanted_targets
+            else op
+            for op in queue
+        ]
         total = len(queue)
         for index, op in enumerate(queue):
             name = _name(op)

@@ -279,3 +279,31 @@ def test_set_main_leaves_exactly_one_main(sandbox, job, tmp_path):
     assert picker[0][0]["id"] == ids[1] and picker[0][1] is False  # unassociated first
     actions.associate(ids[1], item)
     assert client.get_node(sandbox.job_id, node["id"])["photos"][ids[1]]["association"] is True
+
+
+def test_refused_upload_does_not_stop_the_batch(sandbox, job, tmp_path):
+    client, gpkg = job
+    nodes = isolated_nodes(client.list_nodes(sandbox.job_id), min_gap_m=25)
+    folder = tmp_path / "card"
+    folder.mkdir()
+    expected = write_photos_near(folder, nodes, 3, seed=17)
+    paths = sorted(expected)
+    targets = {p: UploadTarget("node", expected[p]) for p in paths}
+    targets[paths[1]] = UploadTarget(
+        "node", "-NoSuchNodeXXXXXXXXX"
+    )  # deleted meanwhile on the server
+    checks = check_files(paths)
+    report = execute_batch(
+        client, gpkg, sandbox.job_id, prepare_batch(checks, targets, gpkg, sandbox.job_id)
+    )
+    assert len(report.uploaded) == 2 and len(report.failed) == 1
+    name, message = report.failed[0]
+    assert name == os.path.basename(paths[1]) and message
+    # a rerun with the item corrected retries the failed one (it never reached the server)
+    targets[paths[1]] = UploadTarget("node", expected[paths[1]])
+    again = execute_batch(
+        client, gpkg, sandbox.job_id, prepare_batch(checks, targets, gpkg, sandbox.job_id)
+    )
+    assert len(again.uploaded) == 1 and not again.failed
+    hashes = collections.Counter(server_blobs(sandbox, sandbox.job_id).values())
+    assert sorted(hashes[c.sha256] for c in checks) == [1, 1, 1]
