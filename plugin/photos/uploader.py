@@ -253,8 +253,8 @@ class PhotoUploader:
         params = {"association_value": target.association} if target.kind != "job" else {}
         with self.journal._tx() as con:  # no Journal API for editing an op yet
             con.execute(
-                "UPDATE kp_journal SET entity_id=?, path=?, params=?, body=?, parent_ids=?, parent_id=?,"
-                " error=NULL WHERE op_id=? AND state=?",
+                "UPDATE kp_journal SET entity_id=?, path=?, params=?, body=?, parent_ids=?,"
+                " parent_id=?, error=NULL WHERE op_id=? AND state=?",
                 (
                     target.item_id or self.job_id,
                     target.path(self.job_id),
