@@ -188,21 +188,23 @@ def build_features(
 # ------------------------------------------------------------------ photos table
 
 
+def _photo_value(value: Any) -> Any:
+    return compact_json(value) if isinstance(value, (dict, list)) else value
+
+
 def photo_schema(photos: Iterable[Mapping[str, Any]]) -> List[FieldSpec]:
     """Fields of the photos table: ``kp_id`` then one per top-level key (objects as JSON text)."""
     values: Dict[str, list] = {}
     for photo in photos:
         for key, value in photo.items():
-            if key == "id":
-                continue
-            values.setdefault(str(key), []).append(
-                compact_json(value) if isinstance(value, (dict, list)) else value)
+            if key != "id":
+                values.setdefault(key, []).append(_photo_value(value))
     specs = [FieldSpec("kp_id", None, "text")]
     taken = ["kp_id"]
     for key in sorted(values):
-        name = field_name_for(key, taken)
+        name = field_name_for(str(key), taken)
         taken.append(name)
-        specs.append(FieldSpec(name, key, infer_field_kind(values[key])))
+        specs.append(FieldSpec(name, str(key), infer_field_kind(values[key])))
     return specs
 
 
@@ -213,9 +215,7 @@ def photo_row(photo: Mapping[str, Any], schema: Sequence[FieldSpec]) -> List[Any
         if spec.attribute is None:
             out.append(photo.get("id"))
             continue
-        value = photo.get(spec.attribute)
-        if isinstance(value, (dict, list)):
-            value = compact_json(value)
+        value = _photo_value(photo.get(spec.attribute))
         try:
             out.append(to_field_value(value, spec.kind))
         except ValueError:
@@ -230,14 +230,17 @@ def _raw_items(raw: Any) -> List[Tuple[str, Mapping]]:
     """(id, dict) pairs from a list response or an id-keyed map, skipping what is not an object."""
     if raw is None:
         return []
-    pairs = raw.items() if isinstance(raw, Mapping) else (("", item) for item in raw)
+    pairs = raw.items() if isinstance(raw, dict) else (("", item) for item in raw)
     out = []
     for fallback, item in pairs:
-        if isinstance(item, Mapping):
+        if isinstance(item, dict):
             entity_id = str(item.get("id") or fallback)
             if entity_id:
                 out.append((entity_id, item))
     return out
+
+
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode  # ASCII output encodes fastest
 
 
 def base_rows(job: JobData, snap: Snapshot) -> List[Tuple[str, str, Optional[str], str]]:
@@ -247,7 +250,7 @@ def base_rows(job: JobData, snap: Snapshot) -> List[Tuple[str, str, Optional[str
     row (its dict plus ``id``) with ``parent_id`` = connection id. For duplicate ids
     the occurrence the model kept (the first) is stored.
     """
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    dumps = _ENCODE
     rows: List[Tuple[str, str, Optional[str], str]] = []
     seen = set()
     for entity_id, raw in _raw_items(job.nodes):

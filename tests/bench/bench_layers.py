@@ -142,6 +142,31 @@ def baseline(prepared, path):
         first = False
 
 
+def breakdown(job_id, nodes, conns, photos) -> dict:
+    """Seconds per stage of one build (model normalisation, schema + rows, features, kp_base JSON)."""
+    from plugin.layers.geopackage import KINDS, JobData, base_rows, build_features, qgs_fields
+    from plugin.model.entities import build_snapshot
+    from plugin.model.flatten import schema_for
+
+    out = {}
+    t = time.perf_counter()
+    snap = build_snapshot(nodes, conns, photos)
+    out["model build_snapshot"] = time.perf_counter() - t
+    out["model schema_for"] = out["flatten + QgsFeature"] = 0.0
+    for kind in KINDS:
+        entities = list(snap.entities(kind).values())
+        t = time.perf_counter()
+        schema = schema_for(kind, entities)
+        out["model schema_for"] += time.perf_counter() - t
+        t = time.perf_counter()
+        build_features(kind, entities, schema, qgs_fields(schema), snap.nodes)
+        out["flatten + QgsFeature"] += time.perf_counter() - t
+    t = time.perf_counter()
+    base_rows(JobData(job_id, "x", nodes, conns, photos), snap)
+    out["kp_base JSON"] = time.perf_counter() - t
+    return out
+
+
 def main() -> dict:
     qgis_app()
     from qgis.core import QgsProject
@@ -186,6 +211,9 @@ def main() -> dict:
     print(f"plugin (parsed JSON -> GeoPackage + kp_base/kp_meta -> styled layers): best {best_ours:.2f} s "
           f"of {', '.join(f'{o:.2f}' for o in ours)}")
     print(f"ratio plugin/baseline: {ratio:.2f}x (goal <= 1.5x)")
+    parts = breakdown(job_id, nodes, conns, photos)
+    print("stages of one build, as multiples of the baseline: " + ", ".join(
+        f"{name} {seconds / best_base:.2f}x" for name, seconds in parts.items()))
     print(f"peak memory: ru_maxrss {rss_start:.0f} MB at start, +{rss_after_baseline - rss_start:.0f} MB "
           f"after baseline, +{rss_after_ours - rss_start:.0f} MB after plugin runs; tracemalloc peak of "
           f"one plugin build {peak / 1e6:.0f} MB")
