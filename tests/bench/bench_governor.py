@@ -194,8 +194,9 @@ class _NoGovernor:
 def _fmt(values: list[float]) -> str:
     if not values:
         return "n/a"
+    listed = " ".join(f"{v:.2f}" for v in values)
     return (f"mean {statistics.mean(values):.3f}, min {min(values):.3f}, "
-            f"max {max(values):.3f} over {len(values)} full windows")
+            f"max {max(values):.3f} over {len(values)} full windows [{listed}]")
 
 
 def main(argv: list[str] | None = None) -> None:
