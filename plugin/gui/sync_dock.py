@@ -13,9 +13,10 @@ import functools
 import time
 from typing import Any, Callable, Optional
 
-from qgis.core import QgsFeatureRequest, QgsProject, QgsVectorLayer
+from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +33,7 @@ from ..sync.journal import Journal
 KIND_PROPERTY = "katapult/kind"
 JOB_PROPERTY = "katapult/job_id"
 SYNC_FIELD = "kp_sync"
+AUTO_PUSH_KEY = "katapult/sync/auto_push"
 ID_FIELD = "kp_id"
 
 
@@ -212,6 +214,12 @@ class SyncDock(QDockWidget):
         ):
             row.addWidget(b)
         lay.addLayout(row)
+        self.auto_push = QCheckBox(
+            _tr("Send edits automatically when the job's layers are saved"), body
+        )
+        self.auto_push.setChecked(QgsSettings().value(AUTO_PUSH_KEY, False, type=bool))
+        self.auto_push.toggled.connect(lambda on: QgsSettings().setValue(AUTO_PUSH_KEY, bool(on)))
+        lay.addWidget(self.auto_push)
         self.failed_table = QTableWidget(0, 3, body)
         self.failed_table.setHorizontalHeaderLabels([_tr("Item"), _tr("Id"), _tr("Server message")])
         self.failed_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
@@ -425,6 +433,42 @@ class SyncDock(QDockWidget):
         kind, entity_id, _op_id = item.data(Qt.UserRole)
         self.show_feature(kind, entity_id)
 
+    def watch_project(self, project: Optional[QgsProject] = None) -> None:
+        """Resume what a previous session left when a job's layers are added; auto-push on save."""
+        project = project or QgsProject.instance()
+        project.layersAdded.connect(self._on_layers_added)
+        self._on_layers_added(list(project.mapLayers().values()))
+
+    @_safe
+    def _on_layers_added(self, layers: list) -> None:
+        jobs = set()
+        for layer in layers:
+            if not isinstance(layer, QgsVectorLayer) or layer.customProperty(KIND_PROPERTY) not in (
+                "node",
+                "connection",
+                "section",
+            ):
+                continue
+            layer.afterCommitChanges.connect(self._on_layer_saved)
+            job_id = layer.customProperty(JOB_PROPERTY)
+            if job_id:
+                jobs.add((gpkg_path(layer), str(job_id)))
+        controller = getattr(self, "controller", None)
+        for path, job_id in sorted(jobs):
+            if controller is not None:
+                left = controller.resume_pending(path, job_id)
+                if left:
+                    self.status_label.setText(
+                        _tr("Resuming {0} edits not yet sent from the last session.").format(left)
+                    )
+        if jobs:
+            self.refresh()
+
+    @_safe
+    def _on_layer_saved(self) -> None:
+        if self.auto_push.isChecked() and self._push_cb is not None:
+            self._push()
+
     @_safe
     def show_pull_summary(self, summary: dict) -> None:
         """Say what a pull changed."""
@@ -506,4 +550,5 @@ def create_sync_dock(plugin: Any) -> SyncDock:
     )
     controller.pullFinished.connect(lambda path, summary: dock.show_pull_summary(summary))
     controller.conflictsFound.connect(dock.open_conflicts)
+    dock.watch_project()
     return dock
