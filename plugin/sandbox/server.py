@@ -479,6 +479,14 @@ class SandboxServer:
             return
         try:
             if route.body == "json":
+                ctype = ctx.content_type.split(";")[0].strip().lower()
+                if raw.strip() and ctype != "application/json":
+                    raise ApiError(
+                        400,
+                        "invalid_request",
+                        "Send JSON bodies with Content-Type: application/json "
+                        f"(got {ctx.content_type or 'none'!r})",
+                    )
                 ctx.body = self._parse_json(raw)
                 routes.check_body_fields(route, ctx.body)
             elif route.body == "jpeg":

@@ -921,3 +921,11 @@ def test_unknown_body_fields_are_refused(api, srv):
     assert s == 400 and "company" in body["message"]
     s, body = api("POST", "/jobs", body={"name": "n", "model": "m", "nodes": {}})
     assert s == 400 and "nodes" in body["message"]
+
+
+def test_json_bodies_need_json_content_type(api, srv):
+    raw = b'{"latitude": 40, "longitude": -77}'
+    s, body = api("POST", J(srv, "/nodes"), raw=raw, content_type="text/plain")
+    assert s == 400 and body["type"] == "invalid_request" and "application/json" in body["message"]
+    s, body = api("POST", J(srv, "/nodes"), raw=raw, content_type="application/json; charset=utf-8")
+    assert s == 200
