@@ -440,12 +440,12 @@ def _mask(text: str) -> str:
 
 def shared_worker(plugin: Any) -> SyncWorker:
     """The plugin's single worker (created on first use, shut down at unload)."""
-    worker = getattr(plugin, "katapult_worker", None)
+    worker = getattr(plugin, "worker", None)
     if worker is None:
         from .connection import make_client
 
         worker = SyncWorker(client_factory=make_client)
-        plugin.katapult_worker = worker
+        plugin.worker = worker
         if hasattr(plugin, "add_cleanup"):
             plugin.add_cleanup(worker.shutdown)
     return worker
