@@ -204,6 +204,10 @@ def diff_entity(
     parents: List[str] = []
     cid = None
     if kind in ("node", "section"):
+        if geom is None and base.get("latitude") is not None and base.get("longitude") is not None:
+            raise DiffError(
+                kind, eid, "the feature lost its geometry; undo that edit or draw the point again"
+            )
         body.update(_point_body(base, geom, tolerance, kind, eid))
     if kind == "section":
         cid = str(base.get("connection_id"))

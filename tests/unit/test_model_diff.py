@@ -296,3 +296,13 @@ def test_section_on_deleted_or_unknown_span(snap, schemas):
     problems = []
     assert diff_job(snap, wc, schemas, new_items={"section": [orphan]}, problems=problems) == []
     assert problems[0].key == ("-NoSpan0000000000000", "-Sec00000000000000000")
+
+
+def test_point_without_geometry_is_refused_not_ignored(snap, schemas):
+    base = snap.nodes[NODE_POLE["id"]]
+    row = flatten("node", base, schemas["node"])
+    with pytest.raises(DiffError, match="lost its geometry"):
+        diff_entity("node", base, row, None, schemas["node"])
+    # a node the server sent without coordinates has no geometry to lose
+    bare = dict(base, latitude=None, longitude=None)
+    assert diff_entity("node", bare, row, None, schemas["node"]) is None
