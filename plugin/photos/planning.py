@@ -117,7 +117,9 @@ class BatchPlan:
 
 def format_duration(seconds: float) -> str:
     """``75`` → ``"1 min 15 s"``."""
-    seconds = max(0, int(round(seconds)))
+    if seconds < 1:
+        return tr("under 1 s")
+    seconds = int(round(seconds))
     if seconds < 60:
         return f"{seconds} s"
     minutes, sec = divmod(seconds, 60)

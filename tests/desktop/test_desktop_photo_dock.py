@@ -79,6 +79,47 @@ def poll():
         checks["dock_png"] = dock.grab().save(str(OUT / "desktop_photo_dock.png"))
         window_png = str(OUT / "desktop_photo_dock_window.png")
         checks["window_png"] = iface.mainWindow().grab().save(window_png)
+        start_import()
+        return
+    except Exception:
+        report["errors"].append(traceback.format_exc())
+    finish()
+
+
+def start_import():
+    # the folder import review table on photos written near the job's poles
+    import math
+    from katapult_qgis.plugin.gui.photo_import_dialog import PhotoImportDialog
+    from katapult_qgis.plugin.sandbox.jpeg import make_jpeg, pole_photo
+
+    folder = WORK / "card"
+    folder.mkdir()
+    node = state["node"]
+    for i, (east, north) in enumerate([(2, 1), (-3, 2), (1, -4)]):
+        lat = float(node["latitude"]) + north / 111320.0
+        lon = float(node["longitude"]) + east / (111320.0 * math.cos(math.radians(lat)))
+        pattern = pole_photo(96, 72, (120, 170, 230), (90, 60, 30), (60, 120, 60))
+        (folder / f"DSC_{i:04d}.JPG").write_bytes(make_jpeg(96, 72, pattern, lat=lat, lon=lon))
+    far = make_jpeg(96, 72, (200, 200, 200), lat=float(node["latitude"]) + 0.05,
+                    lon=float(node["longitude"]))
+    (folder / "DSC_0100.JPG").write_bytes(far)
+    (folder / "notes.jpg").write_bytes(b"field notes, not a photo")
+    ctx = state["dock"].context
+    dialog = PhotoImportDialog(state["dock"].backend, ctx.gpkg_path, ctx.job_id, iface.mainWindow())
+    dialog.folder.setText(str(folder))
+    dialog.distance.setValue(15)
+    dialog.scanned.connect(lambda n: QTimer.singleShot(300, lambda: grab_import(dialog, n)))
+    dialog.show()
+    dialog.scan()
+    QTimer.singleShot(60000, finish)
+
+
+def grab_import(dialog, n):
+    try:
+        checks = report["checks"]
+        checks["import_rows"] = n
+        checks["import_unmatched"] = dialog.unmatched.text()
+        checks["import_png"] = dialog.grab().save(str(OUT / "desktop_photo_import.png"))
         report["ok"] = True
     except Exception:
         report["errors"].append(traceback.format_exc())
@@ -86,6 +127,9 @@ def poll():
 
 
 def finish():
+    if state.get("finished"):
+        return
+    state["finished"] = True
     (OUT / "desktop_photo_dock.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     QgsApplication.exit(0)
     QTimer.singleShot(10000, lambda: os._exit(3))
@@ -207,6 +251,8 @@ def test_photo_dock_with_thumbnails_in_real_qgis(profile, tmp_path):
     assert checks["listed"] == checks["expected_photos"] == checks["thumbnails"]
     assert any("★" in caption for caption in checks["captions"])
     assert checks["dock_png"] and (ARTIFACTS / "desktop_photo_dock.png").stat().st_size > 10_000
+    assert checks["import_rows"] == 5 and "DSC_0100.JPG" in checks["import_unmatched"]
+    assert checks["import_png"]
     # cached on disk under the throwaway profile, by photo id and size
     thumbs = list((profile / "profiles" / "default").rglob("cache/katapult/thumbs/small/*.jpg"))
     assert len(thumbs) >= checks["expected_photos"]

@@ -157,7 +157,11 @@ def test_targets_validate_and_paths():
         UploadTarget("node", None)
     with pytest.raises(ValueError):
         UploadTarget("node", "n", association="false")
-    assert format_duration(75) == "1 min 15 s" and format_duration(3 * 3600 + 60) == "3 h 1 min"
+    assert (
+        format_duration(0.2) == "under 1 s"
+        and format_duration(75) == "1 min 15 s"
+        and format_duration(3 * 3600 + 60) == "3 h 1 min"
+    )
 
 
 def test_index_main_first_and_one_main():
