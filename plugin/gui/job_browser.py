@@ -9,6 +9,7 @@ The public methods (``refresh_jobs``, ``create_job``, ``rename_job``,
 ``update_metadata``, ``set_archived``, ``open_job``, ``refresh_open_job``,
 ``load_pick_lists``) return the started task, so scripts and tests can wait on it.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional
@@ -34,7 +35,14 @@ from qgis.PyQt.QtWidgets import (
 
 from .. import qgis_log
 from ..layers import geopackage
-from ..layers.load_task import ClientTask, SharedClient, WorkerCall, WorkerCallError, download_job, start_task
+from ..layers.load_task import (
+    ClientTask,
+    SharedClient,
+    WorkerCall,
+    WorkerCallError,
+    download_job,
+    start_task,
+)
 from ..layers.picklists import MODEL_PATH, MODEL_PATH_COST, pick_lists_from_model
 from ..layers.project import add_job_layers, job_layers, open_job_gpkg
 from ..layers.refresh import apply_refresh, fetch_refresh
@@ -60,8 +68,14 @@ def matches(job: Dict[str, Any], text: str) -> bool:
     needle = text.strip().lower()
     if not needle:
         return True
-    hay = " ".join([str(job.get("name") or ""), str(job.get("id") or ""), str(job.get("status") or ""),
-                    metadata_text(job.get("metadata"))]).lower()
+    hay = " ".join(
+        [
+            str(job.get("name") or ""),
+            str(job.get("id") or ""),
+            str(job.get("status") or ""),
+            metadata_text(job.get("metadata")),
+        ]
+    ).lower()
     return all(word in hay for word in needle.split())
 
 
@@ -79,12 +93,21 @@ class JobBrowserDock(QgsDockWidget):
     jobOpened = pyqtSignal(object)  # LoadReport
     failed = pyqtSignal(str)
 
-    def __init__(self, plugin: Any = None, *, iface: Any = None,
-                 client_factory: Optional[Callable[[], Any]] = None, parent: Optional[QWidget] = None,
-                 confirm: Optional[Callable[[str, str], bool]] = None, worker: Any = None) -> None:
+    def __init__(
+        self,
+        plugin: Any = None,
+        *,
+        iface: Any = None,
+        client_factory: Optional[Callable[[], Any]] = None,
+        parent: Optional[QWidget] = None,
+        confirm: Optional[Callable[[str, str], bool]] = None,
+        worker: Any = None,
+    ) -> None:
         iface = iface if iface is not None else getattr(plugin, "iface", None)
-        super().__init__(tr("Katapult jobs"), parent if parent is not None else
-                         (iface.mainWindow() if iface is not None else None))
+        super().__init__(
+            tr("Katapult jobs"),
+            parent if parent is not None else (iface.mainWindow() if iface is not None else None),
+        )
         self.setObjectName("KatapultJobBrowserDock")
         self.iface = iface
         # Network work: on the given worker; else on the plugin's single worker (created on
@@ -162,8 +185,14 @@ class JobBrowserDock(QgsDockWidget):
         for job in self.jobs:
             if not matches(job, self.search_edit.text()):
                 continue
-            item = QTreeWidgetItem([str(job.get("name") or job.get("id")), str(job.get("status") or ""),
-                                    str(job.get("last_updated") or ""), metadata_text(job.get("metadata"))])
+            item = QTreeWidgetItem(
+                [
+                    str(job.get("name") or job.get("id")),
+                    str(job.get("status") or ""),
+                    str(job.get("last_updated") or ""),
+                    metadata_text(job.get("metadata")),
+                ]
+            )
             item.setData(0, Qt.UserRole, job.get("id"))
             item.setToolTip(0, str(job.get("id")))
             self.tree.addTopLevelItem(item)
@@ -174,7 +203,10 @@ class JobBrowserDock(QgsDockWidget):
 
     def visible_job_ids(self) -> List[str]:
         """Ids of the jobs the list shows (after the text search)."""
-        return [self.tree.topLevelItem(i).data(0, Qt.UserRole) for i in range(self.tree.topLevelItemCount())]
+        return [
+            self.tree.topLevelItem(i).data(0, Qt.UserRole)
+            for i in range(self.tree.topLevelItemCount())
+        ]
 
     def selected_job_id(self) -> Optional[str]:
         """Id of the selected job, if any."""
@@ -193,8 +225,14 @@ class JobBrowserDock(QgsDockWidget):
 
     def _update_buttons(self) -> None:
         job = self.job(self.selected_job_id())
-        for button in (self.open_button, self.open_as_button, self.rename_button, self.metadata_button,
-                       self.archive_button, self.picklist_button):
+        for button in (
+            self.open_button,
+            self.open_as_button,
+            self.rename_button,
+            self.metadata_button,
+            self.archive_button,
+            self.picklist_button,
+        ):
             button.setEnabled(job is not None)
         self.update_button.setEnabled(job is not None and bool(job_layers(job.get("id"))))
         archived = job is not None and job.get("status") == "archived"
@@ -213,7 +251,9 @@ class JobBrowserDock(QgsDockWidget):
             self._worker = shared_worker(self._plugin)
         return self._worker
 
-    def _run(self, description: str, fn, on_done: Callable[[Any], Any], show_progress: bool = False):
+    def _run(
+        self, description: str, fn, on_done: Callable[[Any], Any], show_progress: bool = False
+    ):
         worker = self.worker()
         if worker is not None:
             task = WorkerCall(worker, description, fn, show_progress)
@@ -252,8 +292,12 @@ class JobBrowserDock(QgsDockWidget):
         metadata_filter = self.metadata_edit.text().strip() or None
 
         def fetch(client, cancel, task):
-            return client.list_jobs(include_archived=include or None, metadata_filter=metadata_filter,
-                                    cancel=cancel) or []
+            return (
+                client.list_jobs(
+                    include_archived=include or None, metadata_filter=metadata_filter, cancel=cancel
+                )
+                or []
+            )
 
         def done(jobs):
             self.jobs = [j for j in jobs if isinstance(j, dict)]
@@ -263,7 +307,9 @@ class JobBrowserDock(QgsDockWidget):
 
         return self._run(tr("Listing jobs"), fetch, done)
 
-    def create_job(self, name: str, model: str, metadata: Optional[Dict[str, Any]] = None) -> ClientTask:
+    def create_job(
+        self, name: str, model: str, metadata: Optional[Dict[str, Any]] = None
+    ) -> ClientTask:
         """Create a job, then reload the list and select it."""
         body: Dict[str, Any] = {"name": name, "model": model}
         if metadata:
@@ -279,19 +325,27 @@ class JobBrowserDock(QgsDockWidget):
 
     def rename_job(self, job_id: str, name: str) -> ClientTask:
         """Rename a job."""
+
         def call(client, cancel, task):
             return client.update_job(job_id, {"name": name}, cancel=cancel)
 
-        return self._run(tr("Renaming job"), call,
-                         lambda _r: self._after_change(tr("Job renamed to {name}").format(name=name), job_id))
+        return self._run(
+            tr("Renaming job"),
+            call,
+            lambda _r: self._after_change(tr("Job renamed to {name}").format(name=name), job_id),
+        )
 
     def update_metadata(self, job_id: str, changes: Dict[str, Any]) -> ClientTask:
         """Send metadata changes (``None`` removes a key)."""
+
         def call(client, cancel, task):
             return client.update_job(job_id, {"metadata": dict(changes)}, cancel=cancel)
 
-        return self._run(tr("Updating job metadata"), call,
-                         lambda _r: self._after_change(tr("Metadata saved"), job_id))
+        return self._run(
+            tr("Updating job metadata"),
+            call,
+            lambda _r: self._after_change(tr("Metadata saved"), job_id),
+        )
 
     def set_archived(self, job_id: str, archived: bool) -> ClientTask:
         """Archive or restore a job."""
@@ -301,8 +355,11 @@ class JobBrowserDock(QgsDockWidget):
             return client.update_job_status(job_id, status, cancel=cancel)
 
         text = tr("Job archived") if archived else tr("Job restored")
-        return self._run(tr("Archiving job") if archived else tr("Restoring job"), call,
-                         lambda _r: self._after_change(text, job_id))
+        return self._run(
+            tr("Archiving job") if archived else tr("Restoring job"),
+            call,
+            lambda _r: self._after_change(text, job_id),
+        )
 
     def _after_change(self, text: str, job_id: Optional[str]) -> None:
         self._status(text)
@@ -310,8 +367,10 @@ class JobBrowserDock(QgsDockWidget):
         if job_id:
             task.succeeded.connect(lambda _jobs: self.select_job(job_id))
 
-    def open_job(self, job_id: str, name: Optional[str] = None, path: Optional[str] = None) -> ClientTask:
-        """Download the job into its GeoPackage and add the layers (replacing older ones of that job)."""
+    def open_job(
+        self, job_id: str, name: Optional[str] = None, path: Optional[str] = None
+    ) -> ClientTask:
+        """Download the job into its GeoPackage and add the layers (replacing older ones)."""
         job = self.job(job_id) or {}
         name = name or job.get("name")
         metadata = job.get("metadata")
@@ -320,16 +379,24 @@ class JobBrowserDock(QgsDockWidget):
             return download_job(client, cancel, task, job_id, name, path, metadata)
 
         def done(report):
-            canvas = self.iface.mapCanvas() if self.iface is not None and hasattr(self.iface, "mapCanvas") else None
+            canvas = (
+                self.iface.mapCanvas()
+                if self.iface is not None and hasattr(self.iface, "mapCanvas")
+                else None
+            )
             add_job_layers(report.path, QgsProject.instance(), canvas)
             for issue in report.issues:
                 qgis_log.warning(str(issue))
-            self._status(tr("Opened {name}: {summary}").format(name=report.name, summary=report.summary()),
-                         Qgis.Warning if report.issues else Qgis.Info)
+            self._status(
+                tr("Opened {name}: {summary}").format(name=report.name, summary=report.summary()),
+                Qgis.Warning if report.issues else Qgis.Info,
+            )
             self._update_buttons()
             self.jobOpened.emit(report)
 
-        return self._run(tr("Downloading job {name}").format(name=name or job_id), call, done, show_progress=True)
+        return self._run(
+            tr("Downloading job {name}").format(name=name or job_id), call, done, show_progress=True
+        )
 
     def refresh_open_job(self, job_id: str) -> ClientTask:
         """Pull what changed for an open job; features changed here are listed, not overwritten."""
@@ -349,19 +416,25 @@ class JobBrowserDock(QgsDockWidget):
                 qgis_log.warning(f"{kind} {key}: {reason}")
             for problem in report.problems:
                 qgis_log.warning(problem)
-            self._status(tr("Refreshed: {summary}").format(summary=report.summary()),
-                         Qgis.Warning if report.kept_local or report.problems else Qgis.Info)
+            self._status(
+                tr("Refreshed: {summary}").format(summary=report.summary()),
+                Qgis.Warning if report.kept_local or report.problems else Qgis.Info,
+            )
             self.last_refresh = report
 
         return self._run(tr("Refreshing job layers"), call, done)
 
     def load_pick_lists(self, job_id: str) -> Optional[ClientTask]:
-        """Read the job's model pick-lists (asks first: it costs tokens) and cache them in kp_meta."""
+        """Read the job's model pick-lists (asks first: it costs tokens); cache them in kp_meta."""
         layers = job_layers(job_id)
         if not layers:
-            raise geopackage.GpkgError(tr("Open the job first; pick-lists are stored with its layers."))
-        question = tr("Reading the job's model pick-lists costs {cost} API tokens (1 more for the job's "
-                      "model name). Continue?").format(cost=MODEL_PATH_COST)
+            raise geopackage.GpkgError(
+                tr("Open the job first; pick-lists are stored with its layers.")
+            )
+        question = tr(
+            "Reading the job's model pick-lists costs {cost} API tokens (1 more for the job's "
+            "model name). Continue?"
+        ).format(cost=MODEL_PATH_COST)
         if not self.confirm(tr("Pick-lists from the model"), question):
             return None
         path = layers["node"].customProperty("katapult/gpkg")
@@ -382,7 +455,7 @@ class JobBrowserDock(QgsDockWidget):
                 con.close()
             from ..layers.forms import apply_forms
 
-            for kind, layer in job_layers(job_id).items():
+            for layer in job_layers(job_id).values():
                 apply_forms(layer, lists)
             self._status(tr("Pick-lists loaded for {n} attribute(s)").format(n=len(lists)))
 
@@ -402,7 +475,9 @@ class JobBrowserDock(QgsDockWidget):
         job = self.job(self.selected_job_id())
         if job is None:
             return
-        name, ok = QInputDialog.getText(self, tr("Rename job"), tr("New name"), text=str(job.get("name") or ""))
+        name, ok = QInputDialog.getText(
+            self, tr("Rename job"), tr("New name"), text=str(job.get("name") or "")
+        )
         if ok and name.strip():
             self.rename_job(job["id"], name.strip())
 
@@ -410,7 +485,9 @@ class JobBrowserDock(QgsDockWidget):
         job = self.job(self.selected_job_id())
         if job is None:
             return
-        dialog = MetadataDialog(job.get("metadata"), self, tr("Metadata of {name}").format(name=job.get("name")))
+        dialog = MetadataDialog(
+            job.get("metadata"), self, tr("Metadata of {name}").format(name=job.get("name"))
+        )
         if dialog.exec_():
             changes = dialog.changes()
             if changes:
@@ -430,14 +507,22 @@ class JobBrowserDock(QgsDockWidget):
         job = self.job(self.selected_job_id())
         if job is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, tr("Save the job as"),
-                                              geopackage.default_gpkg_path(job["id"]), tr("GeoPackage (*.gpkg)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            tr("Save the job as"),
+            geopackage.default_gpkg_path(job["id"]),
+            tr("GeoPackage (*.gpkg)"),
+        )
         if path:
             self.open_job(job["id"], path=path if path.endswith(".gpkg") else path + ".gpkg")
 
     def _on_open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("Open a downloaded job"), str(geopackage.jobs_folder()),
-                                              tr("GeoPackage (*.gpkg)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            tr("Open a downloaded job"),
+            str(geopackage.jobs_folder()),
+            tr("GeoPackage (*.gpkg)"),
+        )
         if path:
             try:
                 canvas = self.iface.mapCanvas() if self.iface is not None else None
@@ -466,4 +551,3 @@ class JobBrowserDock(QgsDockWidget):
         for task in list(self.tasks):
             task.cancel()
         super().closeEvent(event)
-

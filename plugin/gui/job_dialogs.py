@@ -1,4 +1,5 @@
 """Small dialogs of the job browser: new job, edit metadata."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Tuple
@@ -39,8 +40,11 @@ def parse_metadata(text: str) -> Dict[str, Any]:
         key, sep, value = line.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or not key:
-            raise MetadataError(tr("Metadata line {n} ({line!r}) is not 'key = value'; fix or remove it.").format(
-                n=number, line=line))
+            raise MetadataError(
+                tr("Metadata line {n} ({line!r}) is not 'key = value'; fix or remove it.").format(
+                    n=number, line=line
+                )
+            )
         out[key] = _typed(value)
     return out
 
@@ -50,7 +54,13 @@ def _typed(value: str) -> Any:
     if low in ("true", "false"):
         return low == "true"
     try:
-        return int(value) if value.lstrip("-").isdigit() else float(value) if _is_float(value) else value
+        return (
+            int(value)
+            if value.lstrip("-").isdigit()
+            else float(value)
+            if _is_float(value)
+            else value
+        )
     except ValueError:
         return value
 
@@ -108,13 +118,15 @@ class NewJobDialog(QDialog):
         layout.addWidget(buttons)
 
     def values(self) -> Tuple[str, str, Dict[str, Any]]:
-        """``(name, model, metadata)``; raises ValueError with a sentence when something is missing."""
+        """``(name, model, metadata)``; ValueError with a sentence when something is missing."""
         name = self.name_edit.text().strip()
         model = self.model_edit.text().strip()
         if not name:
             raise ValueError(tr("Enter a name for the job."))
         if not model:
-            raise ValueError(tr("Enter the model key of the job (ask your Katapult admin if unsure)."))
+            raise ValueError(
+                tr("Enter the model key of the job (ask your Katapult admin if unsure).")
+            )
         return name, model, parse_metadata(self.metadata_edit.toPlainText())
 
     def accept(self) -> None:
@@ -129,8 +141,9 @@ class NewJobDialog(QDialog):
 class MetadataDialog(QDialog):
     """Edit a job's metadata as ``key = value`` lines."""
 
-    def __init__(self, metadata: Optional[Dict[str, Any]], parent: Optional[QWidget] = None,
-                 title: str = "") -> None:
+    def __init__(
+        self, metadata: Optional[Dict[str, Any]], parent: Optional[QWidget] = None, title: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title or tr("Job metadata"))
         self.original = dict(metadata or {})

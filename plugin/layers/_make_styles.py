@@ -11,6 +11,7 @@ cyan square, slack loop green, everything else grey. A ring around a node shows
 fields through ``attribute('name')`` so a layer without that attribute still
 renders (the value is NULL instead of an error).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -63,19 +64,31 @@ NODE_SYMBOLS: dict[str, tuple[str, str, float]] = {
 def _node_symbol(shape: str, colour: str, size: float) -> QgsMarkerSymbol:
     """A marker with a status ring (flag_for_review / field_completed) under it."""
     ring = QgsSimpleMarkerSymbolLayer.create(
-        {"name": "circle", "color": "0,0,0,0", "outline_color": "255,90,0,255",
-         "outline_width": "0.7", "size": str(size + 2.0)}
+        {
+            "name": "circle",
+            "color": "0,0,0,0",
+            "outline_color": "255,90,0,255",
+            "outline_width": "0.7",
+            "size": str(size + 2.0),
+        }
     )
     ring.setDataDefinedProperty(
         QgsSymbolLayer.PropertyLayerEnabled, QgsProperty.fromExpression(f"{FLAGGED} OR {COMPLETED}")
     )
     ring.setDataDefinedProperty(
         QgsSymbolLayer.PropertyStrokeColor,
-        QgsProperty.fromExpression(f"CASE WHEN {FLAGGED} THEN '255,90,0,255' ELSE '0,170,0,255' END"),
+        QgsProperty.fromExpression(
+            f"CASE WHEN {FLAGGED} THEN '255,90,0,255' ELSE '0,170,0,255' END"
+        ),
     )
     symbol = QgsMarkerSymbol.createSimple(
-        {"name": shape, "color": colour, "outline_color": "255,255,255,255",
-         "outline_width": "0.3", "size": str(size)}
+        {
+            "name": shape,
+            "color": colour,
+            "outline_color": "255,255,255,255",
+            "outline_width": "0.3",
+            "size": str(size),
+        }
     )
     symbol.insertSymbolLayer(0, ring)
     return symbol
@@ -86,7 +99,9 @@ def node_renderer() -> QgsFeatureRenderer:
     categories = []
     for node_type in DEFAULT_NODE_TYPES:
         shape, colour, size = NODE_SYMBOLS.get(node_type, ("circle", GREY, 2.2))
-        categories.append(QgsRendererCategory(node_type, _node_symbol(shape, colour, size), node_type))
+        categories.append(
+            QgsRendererCategory(node_type, _node_symbol(shape, colour, size), node_type)
+        )
     categories.append(QgsRendererCategory(None, _node_symbol("circle", GREY, 2.2), "other"))
     return QgsCategorizedSymbolRenderer("node_type", categories)
 
@@ -103,10 +118,16 @@ CONNECTION_CLASS = (
 
 
 def connection_renderer() -> QgsFeatureRenderer:
-    """Categorized by the class of ``connection_type``: aerial solid, underground dashed, reference thin."""
+    """By class of ``connection_type``: aerial solid, underground dashed, reference thin."""
+
     def line(colour: str, width: float, style: str = "solid") -> QgsLineSymbol:
         return QgsLineSymbol.createSimple(
-            {"line_color": colour, "line_width": str(width), "line_style": style, "capstyle": "round"}
+            {
+                "line_color": colour,
+                "line_width": str(width),
+                "line_style": style,
+                "capstyle": "round",
+            }
         )
 
     categories = [
@@ -121,8 +142,13 @@ def connection_renderer() -> QgsFeatureRenderer:
 def section_renderer() -> QgsFeatureRenderer:
     """Small markers: sections are many and should not hide the poles."""
     symbol = QgsMarkerSymbol.createSimple(
-        {"name": "circle", "color": "40,120,220,255", "outline_color": "255,255,255,255",
-         "outline_width": "0.15", "size": "1.4"}
+        {
+            "name": "circle",
+            "color": "40,120,220,255",
+            "outline_color": "255,255,255,255",
+            "outline_width": "0.15",
+            "size": "1.4",
+        }
     )
     return QgsCategorizedSymbolRenderer("kp_id", [QgsRendererCategory(None, symbol, "section")])
 
@@ -150,9 +176,16 @@ def scid_labels() -> QgsVectorLayerSimpleLabeling:
 
 
 def _form_layer(geometry: str, extra: str) -> QgsVectorLayer:
-    fields = "&".join(f"field={name}:string" for name in ("kp_id", *extra.split(","))) if extra else "field=kp_id:string"
-    layer = QgsVectorLayer(f"{geometry}?crs=EPSG:4326&{fields}&field=kp_sync:string&field=kp_photos:integer",
-                           "style", "memory")
+    fields = (
+        "&".join(f"field={name}:string" for name in ("kp_id", *extra.split(",")))
+        if extra
+        else "field=kp_id:string"
+    )
+    layer = QgsVectorLayer(
+        f"{geometry}?crs=EPSG:4326&{fields}&field=kp_sync:string&field=kp_photos:integer",
+        "style",
+        "memory",
+    )
     config = layer.editFormConfig()
     for index, field in enumerate(layer.fields()):
         if field.name() in SYSTEM_READ_ONLY:
@@ -166,8 +199,9 @@ def build(out_dir: Path = STYLES) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     nodes = _form_layer("Point", "node_type,scid")
     value_map = [{name: name} for name in DEFAULT_NODE_TYPES]
-    nodes.setEditorWidgetSetup(nodes.fields().indexOf("node_type"),
-                               QgsEditorWidgetSetup("ValueMap", {"map": value_map}))
+    nodes.setEditorWidgetSetup(
+        nodes.fields().indexOf("node_type"), QgsEditorWidgetSetup("ValueMap", {"map": value_map})
+    )
     nodes.setRenderer(node_renderer())
     nodes.setLabeling(scid_labels())
     nodes.setLabelsEnabled(True)

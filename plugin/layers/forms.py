@@ -1,4 +1,5 @@
 """Attribute-form set-up for the job layers: value maps, checkboxes, read-only system fields."""
+
 from __future__ import annotations
 
 from typing import Iterable, Mapping, Sequence
@@ -8,9 +9,23 @@ from qgis.PyQt.QtCore import QVariant
 
 # Katapult's default model pick-list for node_type (real-data.md).
 DEFAULT_NODE_TYPES: tuple[str, ...] = (
-    "pole", "building attachment", "bridge attachment", "crossover", "reference",
-    "pushbrace", "doublewood pole", "midspan takeoff", "existing anchor", "new anchor",
-    "house", "slack loop", "splice", "map note", "break point", "handhole", "manhole",
+    "pole",
+    "building attachment",
+    "bridge attachment",
+    "crossover",
+    "reference",
+    "pushbrace",
+    "doublewood pole",
+    "midspan takeoff",
+    "existing anchor",
+    "new anchor",
+    "house",
+    "slack loop",
+    "splice",
+    "map note",
+    "break point",
+    "handhole",
+    "manhole",
     "obstacle",
 )
 # Fields the user never types into: ids and status columns kept by the plugin.
@@ -20,7 +35,7 @@ SYSTEM_READ_ONLY: frozenset[str] = frozenset(
 
 
 def value_map_config(values: Iterable[str]) -> dict:
-    """An editor-widget config for a ValueMap widget with label == value, order kept, no duplicates."""
+    """ValueMap widget config with label == value, order kept, no duplicates."""
     seen: dict[str, None] = {}
     for value in values:
         if value is None:
@@ -34,11 +49,17 @@ def present_values(layer: QgsVectorLayer, field_name: str) -> list[str]:
     index = layer.fields().indexOf(field_name)
     if index < 0:
         return []
-    values = [v for v in layer.uniqueValues(index) if v is not None and not (isinstance(v, QVariant) and v.isNull())]
+    values = [
+        v
+        for v in layer.uniqueValues(index)
+        if v is not None and not (isinstance(v, QVariant) and v.isNull())
+    ]
     return sorted(str(v) for v in values)
 
 
-def apply_forms(layer: QgsVectorLayer, pick_lists: Mapping[str, Sequence[str]] | None = None) -> None:
+def apply_forms(
+    layer: QgsVectorLayer, pick_lists: Mapping[str, Sequence[str]] | None = None
+) -> None:
     """Set widgets on ``layer``: read-only system fields, checkboxes for booleans, value maps.
 
     ``pick_lists`` maps attribute (field) names to allowed values, e.g. from the job's
@@ -56,10 +77,14 @@ def apply_forms(layer: QgsVectorLayer, pick_lists: Mapping[str, Sequence[str]] |
             config.setReadOnly(index, True)
         if field.type() == QVariant.Bool:
             layer.setEditorWidgetSetup(
-                index, QgsEditorWidgetSetup("CheckBox", {"CheckedState": "", "UncheckedState": "",
-                                                         "TextDisplayMethod": 0})
+                index,
+                QgsEditorWidgetSetup(
+                    "CheckBox", {"CheckedState": "", "UncheckedState": "", "TextDisplayMethod": 0}
+                ),
             )
         elif name in lists and field.type() == QVariant.String:
             values = list(lists[name]) + present_values(layer, name)
-            layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup("ValueMap", value_map_config(values)))
+            layer.setEditorWidgetSetup(
+                index, QgsEditorWidgetSetup("ValueMap", value_map_config(values))
+            )
     layer.setEditFormConfig(config)

@@ -1,4 +1,4 @@
-"""One GeoPackage per job: the working copy (layers) plus the snapshot (``kp_base``) and ``kp_meta``.
+"""One GeoPackage per job: the working copy (layers), the snapshot (``kp_base``), ``kp_meta``.
 
 Layers: ``nodes`` (Point, EPSG:4326), ``connections`` (LineString: node 1 ->
 breakpoints -> node 2), ``sections`` (Point, with ``connection_id``) and a
@@ -10,6 +10,7 @@ A span whose node is missing, or a node without coordinates, is still written
 (with an empty geometry, so nothing is lost and a later diff does not mistake it
 for a local deletion) and listed in the :class:`LoadReport`.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,17 @@ LAYER_NAMES: Dict[str, str] = {"node": "nodes", "connection": "connections", "se
 PHOTOS_TABLE = "photos"
 SCHEMA_VERSION = "1"
 CRS = "EPSG:4326"
-WKB_TYPES = {"node": QgsWkbTypes.Point, "connection": QgsWkbTypes.LineString, "section": QgsWkbTypes.Point}
-QT_TYPES = {"bool": QVariant.Bool, "int": QVariant.LongLong, "real": QVariant.Double, "text": QVariant.String}
+WKB_TYPES = {
+    "node": QgsWkbTypes.Point,
+    "connection": QgsWkbTypes.LineString,
+    "section": QgsWkbTypes.Point,
+}
+QT_TYPES = {
+    "bool": QVariant.Bool,
+    "int": QVariant.LongLong,
+    "real": QVariant.Double,
+    "text": QVariant.String,
+}
 OPEN_JOURNAL_STATES = ("pending", "sent", "failed", "held")
 
 ProgressFn = Callable[[float, str], None]
@@ -62,7 +72,7 @@ class GpkgError(Exception):
     """A job GeoPackage cannot be written or read; ``str()`` says why and what to do."""
 
 
-class LoadCancelled(Exception):
+class LoadCancelled(Exception):  # noqa: N818 - reads better at the raise site
     """The user cancelled building the GeoPackage."""
 
 
@@ -93,15 +103,27 @@ class LoadReport:
 
     def summary(self) -> str:
         """One paragraph for the message bar / log."""
-        parts = [tr("{n} nodes, {c} connections, {s} sections, {p} photos").format(
-            n=self.counts.get("nodes", 0), c=self.counts.get("connections", 0),
-            s=self.counts.get("sections", 0), p=self.counts.get(PHOTOS_TABLE, 0))]
+        parts = [
+            tr("{n} nodes, {c} connections, {s} sections, {p} photos").format(
+                n=self.counts.get("nodes", 0),
+                c=self.counts.get("connections", 0),
+                s=self.counts.get("sections", 0),
+                p=self.counts.get(PHOTOS_TABLE, 0),
+            )
+        ]
         for kind, ids in self.not_drawn.items():
             if ids:
-                parts.append(tr("{count} {kind}(s) not drawn (missing node or coordinates): {ids}").format(
-                    count=len(ids), kind=kind, ids=", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")))
+                parts.append(
+                    tr("{count} {kind}(s) not drawn (missing node or coordinates): {ids}").format(
+                        count=len(ids),
+                        kind=kind,
+                        ids=", ".join(ids[:10]) + (" …" if len(ids) > 10 else ""),
+                    )
+                )
         if self.issues:
-            parts.append(tr("{count} data issue(s), see the Katapult log").format(count=len(self.issues)))
+            parts.append(
+                tr("{count} data issue(s), see the Katapult log").format(count=len(self.issues))
+            )
         return "; ".join(parts)
 
 
@@ -263,7 +285,14 @@ def base_rows(job: JobData, snap: Snapshot) -> List[Tuple[str, str, Optional[str
             continue
         seen.add(entity_id)
         sections = raw.get("sections")
-        rows.append(("connection", entity_id, None, dumps({k: v for k, v in raw.items() if k != "sections"})))
+        rows.append(
+            (
+                "connection",
+                entity_id,
+                None,
+                dumps({k: v for k, v in raw.items() if k != "sections"}),
+            )
+        )
         for section_id, section in _raw_items(sections):
             if (entity_id, section_id) in snap.sections:
                 data = dict(section)
@@ -284,7 +313,8 @@ KP_TABLES_SQL = (
     # ``midpoint_section`` occurs on many spans (see docs/contracts.md).
     "CREATE TABLE IF NOT EXISTS kp_base (kind TEXT NOT NULL, entity_id TEXT NOT NULL, "
     "parent_id TEXT, data TEXT NOT NULL)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS kp_base_key ON kp_base (kind, ifnull(parent_id, ''), entity_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS kp_base_key ON kp_base "
+    "(kind, ifnull(parent_id, ''), entity_id)",
     "CREATE TABLE IF NOT EXISTS kp_meta (key TEXT PRIMARY KEY, value TEXT)",
 )
 
@@ -302,13 +332,17 @@ def ensure_kp_tables(con: sqlite3.Connection) -> None:
         con.execute(sql)
 
 
-def write_base_rows(con: sqlite3.Connection, rows: Iterable[Tuple[str, str, Optional[str], str]],
-                    replace_all: bool = False) -> None:
+def write_base_rows(
+    con: sqlite3.Connection,
+    rows: Iterable[Tuple[str, str, Optional[str], str]],
+    replace_all: bool = False,
+) -> None:
     """Insert or replace snapshot rows (``data`` already JSON text) in the caller's transaction."""
     if replace_all:
         con.execute("DELETE FROM kp_base")
-    con.executemany("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
-                    rows)
+    con.executemany(
+        "INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)", rows
+    )
 
 
 def read_base(path: str, kind: str) -> Dict[Any, dict]:
@@ -317,7 +351,8 @@ def read_base(path: str, kind: str) -> Dict[Any, dict]:
     try:
         out: Dict[Any, dict] = {}
         for entity_id, parent_id, data in con.execute(
-                "SELECT entity_id, parent_id, data FROM kp_base WHERE kind=?", (kind,)):
+            "SELECT entity_id, parent_id, data FROM kp_base WHERE kind=?", (kind,)
+        ):
             out[(parent_id, entity_id) if kind == "section" else entity_id] = json.loads(data)
         return out
     finally:
@@ -326,9 +361,13 @@ def read_base(path: str, kind: str) -> Dict[Any, dict]:
 
 def write_meta(con: sqlite3.Connection, values: Mapping[str, Any]) -> None:
     """Upsert kp_meta keys (non-strings stored as JSON)."""
-    con.executemany("INSERT OR REPLACE INTO kp_meta (key, value) VALUES (?, ?)",
-                    [(k, v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False))
-                     for k, v in values.items()])
+    con.executemany(
+        "INSERT OR REPLACE INTO kp_meta (key, value) VALUES (?, ?)",
+        [
+            (k, v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False))
+            for k, v in values.items()
+        ],
+    )
 
 
 def read_meta(path: str) -> Dict[str, str]:
@@ -358,8 +397,11 @@ def stored_schema(path: str, kind: str) -> List[FieldSpec]:
     meta = read_meta(path)
     text = meta.get(f"schema_{kind}")
     if not text:
-        raise GpkgError(tr("{path} has no field schema for {kind}; download the job again.").format(
-            path=path, kind=kind))
+        raise GpkgError(
+            tr("{path} has no field schema for {kind}; download the job again.").format(
+                path=path, kind=kind
+            )
+        )
     return schema_from_json(text)
 
 
@@ -370,8 +412,9 @@ def open_journal_count(path: str) -> int:
     con = connect(path)
     try:
         marks = ",".join("?" * len(OPEN_JOURNAL_STATES))
-        return con.execute(f"SELECT count(*) FROM kp_journal WHERE state IN ({marks})",
-                           OPEN_JOURNAL_STATES).fetchone()[0]
+        return con.execute(
+            f"SELECT count(*) FROM kp_journal WHERE state IN ({marks})", OPEN_JOURNAL_STATES
+        ).fetchone()[0]
     except sqlite3.OperationalError:
         return 0
     finally:
@@ -379,7 +422,7 @@ def open_journal_count(path: str) -> int:
 
 
 def max_last_updated(nodes: Iterable[Mapping[str, Any]]) -> str:
-    """The newest ``last_updated`` among nodes ('' when none carries one): the next pull's cursor."""
+    """Newest ``last_updated`` among nodes ('' when none has one): the next pull's cursor."""
     newest = ""
     for node in nodes:
         value = node.get("last_updated")
@@ -396,26 +439,47 @@ def _writer_options(layer_name: str, first: bool) -> QgsVectorFileWriter.SaveVec
     options.driverName = "GPKG"
     options.layerName = layer_name
     options.fileEncoding = "UTF-8"
-    options.actionOnExistingFile = (QgsVectorFileWriter.CreateOrOverwriteFile if first
-                                    else QgsVectorFileWriter.CreateOrOverwriteLayer)
+    options.actionOnExistingFile = (
+        QgsVectorFileWriter.CreateOrOverwriteFile
+        if first
+        else QgsVectorFileWriter.CreateOrOverwriteLayer
+    )
     options.layerOptions = ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"]
     return options
 
 
-def write_layer(path: str, layer_name: str, fields: QgsFields, wkb_type, features: Sequence[QgsFeature],
-                first: bool, batch_size: int = 50000) -> None:
-    """Write one layer of ``features`` into the GeoPackage at ``path`` (creating the file if ``first``)."""
+def write_layer(
+    path: str,
+    layer_name: str,
+    fields: QgsFields,
+    wkb_type,
+    features: Sequence[QgsFeature],
+    first: bool,
+    batch_size: int = 50000,
+) -> None:
+    """Write one layer of ``features`` into the GeoPackage ``path`` (new file if ``first``)."""
     writer = QgsVectorFileWriter.create(
-        path, fields, wkb_type, QgsCoordinateReferenceSystem(CRS), QgsCoordinateTransformContext(),
-        _writer_options(layer_name, first))
+        path,
+        fields,
+        wkb_type,
+        QgsCoordinateReferenceSystem(CRS),
+        QgsCoordinateTransformContext(),
+        _writer_options(layer_name, first),
+    )
     try:
         if writer.hasError() != QgsVectorFileWriter.NoError:
-            raise GpkgError(tr("Cannot create layer {layer} in {path}: {error}").format(
-                layer=layer_name, path=path, error=writer.errorMessage()))
+            raise GpkgError(
+                tr("Cannot create layer {layer} in {path}: {error}").format(
+                    layer=layer_name, path=path, error=writer.errorMessage()
+                )
+            )
         for start in range(0, len(features), batch_size):
-            if not writer.addFeatures(features[start:start + batch_size]):
-                raise GpkgError(tr("Cannot write layer {layer} in {path}: {error}").format(
-                    layer=layer_name, path=path, error=writer.errorMessage()))
+            if not writer.addFeatures(features[start : start + batch_size]):
+                raise GpkgError(
+                    tr("Cannot write layer {layer} in {path}: {error}").format(
+                        layer=layer_name, path=path, error=writer.errorMessage()
+                    )
+                )
     finally:
         del writer  # closes the layer and flushes OGR's transaction
 
@@ -437,9 +501,12 @@ def write_job_gpkg(
     path = str(path or default_gpkg_path(job.job_id))
     pending = open_journal_count(path)
     if pending:
-        raise GpkgError(tr(
-            "{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh "
-            "instead of downloading the job again.").format(path=path, n=pending))
+        raise GpkgError(
+            tr(
+                "{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh "
+                "instead of downloading the job again."
+            ).format(path=path, n=pending)
+        )
 
     def step(fraction: float, text: str) -> None:
         if is_cancelled is not None and is_cancelled():
@@ -488,9 +555,13 @@ def write_job_gpkg(
                 ensure_kp_tables(con)
                 write_base_rows(con, base_rows(job, snap))
                 meta = {
-                    "job_id": job.job_id, "job_name": job.name, "server_url": job.server_url,
-                    "last_pull": job.pulled_at or now_iso(), "nodes_cursor": max_last_updated(snap.nodes.values()),
-                    "schema_version": SCHEMA_VERSION, "metadata": job.metadata or {},
+                    "job_id": job.job_id,
+                    "job_name": job.name,
+                    "server_url": job.server_url,
+                    "last_pull": job.pulled_at or now_iso(),
+                    "nodes_cursor": max_last_updated(snap.nodes.values()),
+                    "schema_version": SCHEMA_VERSION,
+                    "metadata": job.metadata or {},
                     "schema_photo": schema_to_json(photo_spec),
                 }
                 for kind, schema in schemas.items():

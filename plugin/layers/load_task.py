@@ -1,4 +1,4 @@
-"""Network work off the GUI thread: a QgsTask around ``fn(client, cancel, task)``, and the job download.
+"""Network work off the GUI thread: tasks around ``fn(client, cancel, task)``; the job download.
 
 The HTTP part (:func:`fetch_job`) and the layer-building part
 (:func:`plugin.layers.geopackage.write_job_gpkg`) are separate functions so the
@@ -6,6 +6,7 @@ single background worker (``plugin/worker.py``) can run them too. Tasks show in
 QGIS's task manager and can be cancelled there (the cancel token stops waits
 and retries of the client; building the file checks it between steps).
 """
+
 from __future__ import annotations
 
 import threading
@@ -45,13 +46,14 @@ class SharedClient:
 
 
 class ClientTask(QgsTask):
-    """Run ``fn(client, cancel_token, task)`` in QGIS's task manager; signals back on the main thread."""
+    """Run ``fn(client, cancel_token, task)`` in QGIS's task manager; signals on the main thread."""
 
     succeeded = pyqtSignal(object)
     failed = pyqtSignal(object)  # the exception
 
-    def __init__(self, description: str, fn: TaskFn, client: SharedClient,
-                 flags=QgsTask.CanCancel) -> None:
+    def __init__(
+        self, description: str, fn: TaskFn, client: SharedClient, flags=QgsTask.CanCancel
+    ) -> None:
         super().__init__(description, flags)
         self._fn = fn
         self._client = client
@@ -95,7 +97,9 @@ class WorkerCall(QObject):
     succeeded = pyqtSignal(object)
     failed = pyqtSignal(object)
 
-    def __init__(self, worker: Any, description: str, fn: TaskFn, show_progress: bool = False) -> None:
+    def __init__(
+        self, worker: Any, description: str, fn: TaskFn, show_progress: bool = False
+    ) -> None:
         super().__init__()
         self._worker = worker
         self._description = description
@@ -174,8 +178,15 @@ def start_task(task: QgsTask) -> QgsTask:
     return task
 
 
-def fetch_job(client: Any, job_id: str, name: Optional[str] = None, *, cancel: Optional[CancelToken] = None,
-              lane: str = "bulk", progress: Optional[Callable[[float, str], None]] = None) -> JobData:
+def fetch_job(
+    client: Any,
+    job_id: str,
+    name: Optional[str] = None,
+    *,
+    cancel: Optional[CancelToken] = None,
+    lane: str = "bulk",
+    progress: Optional[Callable[[float, str], None]] = None,
+) -> JobData:
     """The three GETs of a job (nodes, connections with sections, photos) plus its name/metadata."""
     pulled_at = now_iso()
     metadata = None
@@ -183,21 +194,37 @@ def fetch_job(client: Any, job_id: str, name: Optional[str] = None, *, cancel: O
         info = client.get_job(job_id, ["name", "metadata"], lane=lane, cancel=cancel) or {}
         name = info.get("name") or job_id
         metadata = info.get("metadata")
-    steps = (("nodes", client.list_nodes), ("connections", client.list_connections),
-             ("photos", client.list_photos))
+    steps = (
+        ("nodes", client.list_nodes),
+        ("connections", client.list_connections),
+        ("photos", client.list_photos),
+    )
     out = {}
     for i, (what, method) in enumerate(steps):
         if progress is not None:
             progress(i / 3.0, what)
         out[what] = method(job_id, lane=lane, cancel=cancel) or []
-    return JobData(job_id=job_id, name=name, nodes=out["nodes"], connections=out["connections"],
-                   photos=out["photos"], server_url=getattr(client, "base_url", ""),
-                   metadata=metadata, pulled_at=pulled_at)
+    return JobData(
+        job_id=job_id,
+        name=name,
+        nodes=out["nodes"],
+        connections=out["connections"],
+        photos=out["photos"],
+        server_url=getattr(client, "base_url", ""),
+        metadata=metadata,
+        pulled_at=pulled_at,
+    )
 
 
-def download_job(client: Any, cancel: CancelToken, task: Optional[QgsTask], job_id: str,
-                 name: Optional[str] = None, path: Optional[str] = None,
-                 metadata: Optional[dict] = None) -> LoadReport:
+def download_job(
+    client: Any,
+    cancel: CancelToken,
+    task: Optional[QgsTask],
+    job_id: str,
+    name: Optional[str] = None,
+    path: Optional[str] = None,
+    metadata: Optional[dict] = None,
+) -> LoadReport:
     """Fetch the job and build its GeoPackage (runs in a task or in the worker)."""
 
     def http_progress(fraction: float, what: str) -> None:

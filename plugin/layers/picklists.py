@@ -3,6 +3,7 @@
 ``GET /models/{key}?paths=attributes`` costs 1000 tokens, so the GUI asks first
 and the result is cached in the job's kp_meta (``pick_lists``).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping

@@ -4,6 +4,7 @@ Layers are found again by their custom properties (``katapult/kind``,
 ``katapult/job_id``), never by name. Everything here reads the GeoPackage only,
 so a downloaded job reopens with no network (:func:`open_job_gpkg`).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,11 +33,14 @@ TABLE_NAMES = dict(LAYER_NAMES, photo=PHOTOS_TABLE)
 
 
 def job_layers(job_id: str, project: Optional[QgsProject] = None) -> Dict[str, QgsVectorLayer]:
-    """``{kind: layer}`` of the job's layers in the project (kinds node/connection/section/photo)."""
+    """``{kind: layer}`` of the job's layers in the project (node/connection/section/photo)."""
     project = project or QgsProject.instance()
     out: Dict[str, QgsVectorLayer] = {}
     for layer in project.mapLayers().values():
-        if layer.customProperty(PROP_JOB) == job_id and layer.customProperty(PROP_KIND) in ALL_KINDS:
+        if (
+            layer.customProperty(PROP_JOB) == job_id
+            and layer.customProperty(PROP_KIND) in ALL_KINDS
+        ):
             out[layer.customProperty(PROP_KIND)] = layer
     return out
 
@@ -63,12 +67,14 @@ def remove_job_layers(job_id: str, project: Optional[QgsProject] = None) -> int:
 
 
 def apply_style(layer: QgsVectorLayer, kind: str, pick_lists: Optional[dict] = None) -> None:
-    """Load the kind's .qml (renderer, labels, form bits) then set widgets for this layer's fields."""
+    """Load the kind's .qml (renderer, labels, forms), then widgets for this layer's fields."""
     style = STYLE_FILES.get(kind)
     if style:
         message, ok = layer.loadNamedStyle(str(STYLES / style))
         if not ok:
-            raise GpkgError(tr("Cannot apply style {style}: {message}").format(style=style, message=message))
+            raise GpkgError(
+                tr("Cannot apply style {style}: {message}").format(style=style, message=message)
+            )
     apply_forms(layer, pick_lists)
 
 
@@ -85,7 +91,9 @@ def layer_extent_4326(layers: Dict[str, QgsVectorLayer]) -> QgsRectangle:
     return extent
 
 
-def zoom_to_job(canvas, layers: Dict[str, QgsVectorLayer], project: Optional[QgsProject] = None) -> bool:
+def zoom_to_job(
+    canvas, layers: Dict[str, QgsVectorLayer], project: Optional[QgsProject] = None
+) -> bool:
     """Zoom ``canvas`` to the job (with a margin); False when the job has nothing drawn."""
     if canvas is None:
         return False
@@ -107,8 +115,9 @@ def zoom_to_job(canvas, layers: Dict[str, QgsVectorLayer], project: Optional[Qgs
     return True
 
 
-def add_job_layers(path: str, project: Optional[QgsProject] = None, canvas=None,
-                   zoom: bool = True) -> Dict[str, QgsVectorLayer]:
+def add_job_layers(
+    path: str, project: Optional[QgsProject] = None, canvas=None, zoom: bool = True
+) -> Dict[str, QgsVectorLayer]:
     """Add the GeoPackage's layers to the project in a group named after the job.
 
     Replaces the job's layers already in the project (same job id). Returns
@@ -120,7 +129,9 @@ def add_job_layers(path: str, project: Optional[QgsProject] = None, canvas=None,
     meta = read_meta(path)
     job_id = meta.get("job_id")
     if not job_id:
-        raise GpkgError(tr("{path} is not a Katapult job GeoPackage (no kp_meta job id).").format(path=path))
+        raise GpkgError(
+            tr("{path} is not a Katapult job GeoPackage (no kp_meta job id).").format(path=path)
+        )
     name = meta.get("job_name") or job_id
     pick_lists = json.loads(meta["pick_lists"]) if meta.get("pick_lists") else None
     layers: Dict[str, QgsVectorLayer] = {}
@@ -128,8 +139,11 @@ def add_job_layers(path: str, project: Optional[QgsProject] = None, canvas=None,
         table = TABLE_NAMES[kind]
         layer = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
         if not layer.isValid():
-            raise GpkgError(tr("Layer {table} in {path} cannot be opened; download the job again.").format(
-                table=table, path=path))
+            raise GpkgError(
+                tr("Layer {table} in {path} cannot be opened; download the job again.").format(
+                    table=table, path=path
+                )
+            )
         if kind == "photo":
             apply_forms(layer)
         else:
@@ -150,6 +164,8 @@ def add_job_layers(path: str, project: Optional[QgsProject] = None, canvas=None,
     return layers
 
 
-def open_job_gpkg(path: str, project: Optional[QgsProject] = None, canvas=None) -> Dict[str, QgsVectorLayer]:
+def open_job_gpkg(
+    path: str, project: Optional[QgsProject] = None, canvas=None
+) -> Dict[str, QgsVectorLayer]:
     """Reopen a downloaded job from its GeoPackage alone (no network needed)."""
     return add_job_layers(path, project, canvas, zoom=True)

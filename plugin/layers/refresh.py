@@ -6,6 +6,7 @@ sections, all photos) and :func:`apply_refresh` (main thread: layers, kp_base,
 kp_meta). Local edits are detected with :func:`plugin.model.diff.diff_entity`
 and never overwritten; they are listed in the :class:`RefreshReport`.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,12 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from qgis.core import QgsFeature, QgsField, QgsVectorLayer
 
 from ..model.diff import DiffError, diff_entity
-from ..model.entities import normalize_connection, normalize_node, normalize_photo, normalize_section
+from ..model.entities import (
+    normalize_connection,
+    normalize_node,
+    normalize_photo,
+    normalize_section,
+)
 from ..model.flatten import FieldSpec, extend_schema, flatten, geometry
 from .geopackage import (
     QT_TYPES,
@@ -38,6 +44,8 @@ from .refresh_plan import RefreshPlan, keyed, plan_refresh, remote_sections, tou
 from .working import base_snapshot, layer_rows
 
 KINDS = ("node", "connection", "section")
+INSERT_BASE = "INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)"
+DELETE_BASE = "DELETE FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id,'')=?"
 
 
 @dataclass
@@ -65,23 +73,29 @@ class RefreshReport:
     def summary(self) -> str:
         """One paragraph for the message bar / log."""
         text = tr("updated {u}, added {a}, deleted {d}").format(
-            u=sum(self.updated.values()), a=sum(self.added.values()), d=sum(self.deleted.values()))
+            u=sum(self.updated.values()), a=sum(self.added.values()), d=sum(self.deleted.values())
+        )
         if self.kept_local:
             text += "; " + tr("{n} feature(s) changed here were not overwritten: {items}").format(
                 n=len(self.kept_local),
-                items=", ".join(f"{kind} {key}" for kind, key, _ in self.kept_local[:10]))
+                items=", ".join(f"{kind} {key}" for kind, key, _ in self.kept_local[:10]),
+            )
         if self.problems:
             text += "; " + tr("{n} problem(s), see the Katapult log").format(n=len(self.problems))
         return text
 
 
-def fetch_refresh(client, job_id: str, since: Optional[str], *, cancel=None, lane: str = "bulk") -> RefreshData:
-    """The refresh GETs (runs off the GUI thread): nodes since ``since``, all connections and photos."""
+def fetch_refresh(
+    client, job_id: str, since: Optional[str], *, cancel=None, lane: str = "bulk"
+) -> RefreshData:
+    """The refresh GETs (off the GUI thread): nodes since ``since``, all connections and photos."""
     pulled_at = now_iso()
     nodes = client.list_nodes(job_id, last_updated=since or None, lane=lane, cancel=cancel) or []
     connections = client.list_connections(job_id, lane=lane, cancel=cancel) or []
     photos = client.list_photos(job_id, lane=lane, cancel=cancel) or []
-    return RefreshData(job_id, list(nodes), list(connections), list(photos), pulled_at, nodes_full=not since)
+    return RefreshData(
+        job_id, list(nodes), list(connections), list(photos), pulled_at, nodes_full=not since
+    )
 
 
 def _normalise(kind: str, raw: Mapping[str, Any], key: Any) -> dict:
@@ -93,10 +107,13 @@ def _normalise(kind: str, raw: Mapping[str, Any], key: Any) -> dict:
 
 
 def _check_saved(layers: Mapping[str, QgsVectorLayer]) -> None:
-    for kind, layer in layers.items():
+    for layer in layers.values():
         if layer.isEditable() and layer.isModified():
-            raise GpkgError(tr("Layer {name} has unsaved edits; save or discard them, then refresh again.").format(
-                name=layer.name()))
+            raise GpkgError(
+                tr(
+                    "Layer {name} has unsaved edits; save or discard them, then refresh again."
+                ).format(name=layer.name())
+            )
 
 
 def _add_fields(layer: QgsVectorLayer, added: List[FieldSpec]) -> None:
@@ -107,16 +124,26 @@ def _add_fields(layer: QgsVectorLayer, added: List[FieldSpec]) -> None:
     layer.updateFields()
 
 
-def _field_values(layer: QgsVectorLayer, row: Mapping[str, Any], skip: Tuple[str, ...] = ("kp_sync",)
-                  ) -> Dict[int, Any]:
+def _field_values(
+    layer: QgsVectorLayer, row: Mapping[str, Any], skip: Tuple[str, ...] = ("kp_sync",)
+) -> Dict[int, Any]:
     fields = layer.fields()
-    return {fields.indexOf(name): value for name, value in row.items()
-            if name not in skip and fields.indexOf(name) >= 0}
+    return {
+        fields.indexOf(name): value
+        for name, value in row.items()
+        if name not in skip and fields.indexOf(name) >= 0
+    }
 
 
-def _apply_kind(kind: str, layer: QgsVectorLayer, plan: RefreshPlan, schema: List[FieldSpec],
-                fids: Mapping[Any, int], nodes_by_id: Mapping[str, Mapping], report: RefreshReport
-                ) -> Tuple[List[FieldSpec], Dict[Any, dict]]:
+def _apply_kind(
+    kind: str,
+    layer: QgsVectorLayer,
+    plan: RefreshPlan,
+    schema: List[FieldSpec],
+    fids: Mapping[Any, int],
+    nodes_by_id: Mapping[str, Mapping],
+    report: RefreshReport,
+) -> Tuple[List[FieldSpec], Dict[Any, dict]]:
     """Write one kind's plan to its layer; returns (schema, {key: normalised entity written})."""
     entities = {key: _normalise(kind, raw, key) for key, raw in {**plan.update, **plan.add}.items()}
     schema, added = extend_schema(schema, kind, entities.values())
@@ -160,8 +187,9 @@ def _apply_kind(kind: str, layer: QgsVectorLayer, plan: RefreshPlan, schema: Lis
     return schema, written
 
 
-def _locally_changed(kind: str, layer: QgsVectorLayer, snap, schema: List[FieldSpec]
-                     ) -> Tuple[set, Dict[Any, int]]:
+def _locally_changed(
+    kind: str, layer: QgsVectorLayer, snap, schema: List[FieldSpec]
+) -> Tuple[set, Dict[Any, int]]:
     base = snap.entities(kind)
     working, _new, fids = layer_rows(layer, kind, base.keys())
     changed = set()
@@ -190,8 +218,10 @@ def _node_positions(layer: QgsVectorLayer) -> Dict[str, dict]:
     return out
 
 
-def apply_refresh(path: str, layers: Mapping[str, QgsVectorLayer], data: RefreshData) -> RefreshReport:
-    """Update layers, kp_base and kp_meta from ``data`` without touching locally changed features."""
+def apply_refresh(
+    path: str, layers: Mapping[str, QgsVectorLayer], data: RefreshData
+) -> RefreshReport:
+    """Update layers, kp_base and kp_meta from ``data``; locally changed features stay as is."""
     _check_saved({k: v for k, v in layers.items() if k in KINDS})
     report = RefreshReport()
     snap = base_snapshot(path)
@@ -202,17 +232,30 @@ def apply_refresh(path: str, layers: Mapping[str, QgsVectorLayer], data: Refresh
         changed[kind], fids[kind] = _locally_changed(kind, layers[kind], snap, schemas[kind])
     base_raw = {kind: read_base(path, kind) for kind in KINDS + ("photo",)}
     conns = keyed(data.connections)
-    remote = {"node": keyed(data.nodes), "connection": conns, "section": remote_sections(conns.values())}
-    plans = {kind: plan_refresh(kind, base_raw[kind], remote[kind], changed[kind],
-                                full=(kind != "node" or data.nodes_full)) for kind in KINDS}
+    remote = {
+        "node": keyed(data.nodes),
+        "connection": conns,
+        "section": remote_sections(conns.values()),
+    }
+    plans = {
+        kind: plan_refresh(
+            kind,
+            base_raw[kind],
+            remote[kind],
+            changed[kind],
+            full=(kind != "node" or data.nodes_full),
+        )
+        for kind in KINDS
+    }
     kept_spans = set(plans["connection"].kept_local)
     plans["section"].delete = [k for k in plans["section"].delete if k[0] not in kept_spans]
     for kind, plan in plans.items():
         report.kept_local.extend((kind, key, reason) for key, reason in plan.kept_local.items())
 
     written: Dict[str, Dict[Any, dict]] = {}
-    schemas["node"], written["node"] = _apply_kind("node", layers["node"], plans["node"], schemas["node"],
-                                                   fids["node"], {}, report)
+    schemas["node"], written["node"] = _apply_kind(
+        "node", layers["node"], plans["node"], schemas["node"], fids["node"], {}, report
+    )
     nodes_by_id = _node_positions(layers["node"])
     # Spans not changed anywhere but whose end node moved get new end points.
     moved = touched_nodes(plans)
@@ -223,31 +266,50 @@ def apply_refresh(path: str, layers: Mapping[str, QgsVectorLayer], data: Refresh
         if conn.get("node_id_1") in moved or conn.get("node_id_2") in moved:
             geom = make_geometry("connection", geometry("connection", conn, nodes_by_id))
             if geom is not None and cid in fids["connection"]:
-                layers["connection"].dataProvider().changeGeometryValues({fids["connection"][cid]: geom})
+                layers["connection"].dataProvider().changeGeometryValues(
+                    {fids["connection"][cid]: geom}
+                )
     for kind in ("connection", "section"):
-        schemas[kind], written[kind] = _apply_kind(kind, layers[kind], plans[kind], schemas[kind],
-                                                   fids[kind], nodes_by_id, report)
-    photo_plan = _refresh_photos(path, layers.get("photo"), base_raw["photo"], keyed(data.photos), report)
+        schemas[kind], written[kind] = _apply_kind(
+            kind, layers[kind], plans[kind], schemas[kind], fids[kind], nodes_by_id, report
+        )
+    photo_plan = _refresh_photos(
+        path, layers.get("photo"), base_raw["photo"], keyed(data.photos), report
+    )
 
     con = connect(path)
     try:
         with con:
             for kind in KINDS:
                 plan = plans[kind]
-                for key, entity in written[kind].items():
+                for key in written[kind]:
                     raw = {**plan.update, **plan.add}[key]
-                    data_json = json.dumps({k: v for k, v in raw.items() if k != "sections"},
-                                           ensure_ascii=False, separators=(",", ":"))
+                    data_json = json.dumps(
+                        {k: v for k, v in raw.items() if k != "sections"},
+                        ensure_ascii=False,
+                        separators=(",", ":"),
+                    )
                     entity_id, parent = (key[1], key[0]) if kind == "section" else (key, None)
-                    con.execute("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
-                                (kind, entity_id, parent, data_json))
+                    con.execute(
+                        INSERT_BASE,
+                        (kind, entity_id, parent, data_json),
+                    )
                 for key in plan.delete:
                     entity_id, parent = (key[1], key[0]) if kind == "section" else (key, None)
-                    con.execute("DELETE FROM kp_base WHERE kind=? AND entity_id=? AND ifnull(parent_id,'')=?",
-                                (kind, entity_id, parent or ""))
+                    con.execute(
+                        DELETE_BASE,
+                        (kind, entity_id, parent or ""),
+                    )
             for key, raw in {**photo_plan.update, **photo_plan.add}.items():
-                con.execute("INSERT OR REPLACE INTO kp_base (kind, entity_id, parent_id, data) VALUES (?,?,?,?)",
-                            ("photo", key, None, json.dumps(raw, ensure_ascii=False, separators=(",", ":"))))
+                con.execute(
+                    INSERT_BASE,
+                    (
+                        "photo",
+                        key,
+                        None,
+                        json.dumps(raw, ensure_ascii=False, separators=(",", ":")),
+                    ),
+                )
             for key in photo_plan.delete:
                 con.execute("DELETE FROM kp_base WHERE kind='photo' AND entity_id=?", (key,))
             meta = read_meta(path)
@@ -263,17 +325,27 @@ def apply_refresh(path: str, layers: Mapping[str, QgsVectorLayer], data: Refresh
     return report
 
 
-def _refresh_photos(path: str, layer: Optional[QgsVectorLayer], base: Mapping[str, dict],
-                    remote: Mapping[str, dict], report: RefreshReport) -> RefreshPlan:
+def _refresh_photos(
+    path: str,
+    layer: Optional[QgsVectorLayer],
+    base: Mapping[str, dict],
+    remote: Mapping[str, dict],
+    report: RefreshReport,
+) -> RefreshPlan:
     """Photos are read-only here: take the server's list as it is."""
     plan = plan_refresh("photo", base, remote, set(), full=True)
     if layer is None or not plan.changed:
         return plan
     meta = read_meta(path)
-    schema = schema_from_json(meta["schema_photo"]) if meta.get("schema_photo") else photo_schema([])
+    schema = (
+        schema_from_json(meta["schema_photo"]) if meta.get("schema_photo") else photo_schema([])
+    )
     known = {s.attribute for s in schema}
-    extra = [p for p in photo_schema([normalize_photo(p) for p in {**plan.update, **plan.add}.values()])
-             if p.attribute is not None and p.attribute not in known]
+    extra = [
+        p
+        for p in photo_schema([normalize_photo(p) for p in {**plan.update, **plan.add}.values()])
+        if p.attribute is not None and p.attribute not in known
+    ]
     if extra:
         _add_fields(layer, extra)
         schema = schema + extra

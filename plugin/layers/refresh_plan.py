@@ -4,6 +4,7 @@ A refresh brings the working copy up to date with the server without a merge:
 an entity the user changed locally (working copy differs from base) is never
 overwritten; it is listed instead and left to the sync's three-way merge.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,12 @@ def canonical(entity: Optional[Mapping[str, Any]], drop: Iterable[str] = ("secti
     if entity is None:
         return "null"
     skip = set(drop)
-    return json.dumps({k: v for k, v in entity.items() if k not in skip}, sort_keys=True,
-                      separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(
+        {k: v for k, v in entity.items() if k not in skip},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
 
 
 def plan_refresh(
@@ -65,8 +70,11 @@ def plan_refresh(
             plan.unchanged += 1
             continue
         if key in locally_changed:
-            plan.kept_local[key] = ("changed here and on the server" if old is not None
-                                    else "added on the server but used here")
+            plan.kept_local[key] = (
+                "changed here and on the server"
+                if old is not None
+                else "added on the server but used here"
+            )
             continue
         if old is None:
             plan.add[key] = dict(entity)

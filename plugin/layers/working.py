@@ -4,6 +4,7 @@ What :func:`plugin.model.diff.diff_job` needs: ``working[kind] = {base_key:
 (row, geom)}`` for features that carry a known Katapult id and ``new_items[kind]
 = [(row, geom)]`` for the others.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,9 @@ def feature_key(kind: str, row: Mapping[str, Any]) -> Any:
     return kp_id
 
 
-def layer_rows(layer: QgsVectorLayer, kind: str, base_keys: Iterable[Any]
-               ) -> Tuple[Dict[Any, Tuple[Row, Coords]], List[Tuple[Row, Coords]], Dict[Any, int]]:
+def layer_rows(
+    layer: QgsVectorLayer, kind: str, base_keys: Iterable[Any]
+) -> Tuple[Dict[Any, Tuple[Row, Coords]], List[Tuple[Row, Coords]], Dict[Any, int]]:
     """``(working, new_items, fids)`` read from ``layer`` (edit buffer included).
 
     ``working`` maps base keys to ``(row, geom)``; features without a base key
@@ -91,7 +93,7 @@ def layer_rows(layer: QgsVectorLayer, kind: str, base_keys: Iterable[Any]
 
 
 def base_entities(path: str) -> Dict[str, List[dict]]:
-    """kp_base as server-shaped lists: ``nodes``, ``connections`` (sections re-embedded), ``photos``."""
+    """kp_base as server-shaped lists: nodes, connections (sections re-embedded), photos."""
     con = connect(path)
     try:
         rows = con.execute("SELECT kind, entity_id, parent_id, data FROM kp_base").fetchall()

@@ -8,6 +8,7 @@ allocations during one extra (untimed) build.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.bench.bench_layers
 """
+
 from __future__ import annotations
 
 import gc
@@ -45,7 +46,7 @@ def qgis_app():
 
 
 def generate_job(seed: int = 1):
-    """Parsed JSON of a generated job with exactly the bench's counts (sandbox generator, no HTTP)."""
+    """Parsed JSON of a generated job with the bench's counts (sandbox generator, no HTTP)."""
     from plugin.sandbox.generator import generate_sample_job, seed_world
     from plugin.sandbox.store import Store
 
@@ -115,8 +116,14 @@ def prepare_baseline(nodes, conns, photos):
         coords = [geometry(kind, e, snap.nodes) for e in entities]
         layers.append((kind, qgs_fields(schema), rows, coords))
     pschema = photo_schema(list(snap.photos.values()))
-    layers.append(("photo", qgs_fields(pschema), [photo_row(p, pschema) for p in snap.photos.values()],
-                   [None] * len(snap.photos)))
+    layers.append(
+        (
+            "photo",
+            qgs_fields(pschema),
+            [photo_row(p, pschema) for p in snap.photos.values()],
+            [None] * len(snap.photos),
+        )
+    )
     return layers
 
 
@@ -124,7 +131,13 @@ def baseline(prepared, path):
     """Build the features and write each layer in one batch (same writer options as the plugin)."""
     from qgis.core import QgsFeature, QgsWkbTypes
 
-    from plugin.layers.geopackage import LAYER_NAMES, PHOTOS_TABLE, WKB_TYPES, make_geometry, write_layer
+    from plugin.layers.geopackage import (
+        LAYER_NAMES,
+        PHOTOS_TABLE,
+        WKB_TYPES,
+        make_geometry,
+        write_layer,
+    )
 
     first = True
     for kind, fields, rows, coords in prepared:
@@ -143,7 +156,7 @@ def baseline(prepared, path):
 
 
 def breakdown(job_id, nodes, conns, photos) -> dict:
-    """Seconds per stage of one build (model normalisation, schema + rows, features, kp_base JSON)."""
+    """Seconds per stage of one build (normalisation, schema, rows + features, kp_base JSON)."""
     from plugin.layers.geopackage import KINDS, JobData, base_rows, build_features, qgs_fields
     from plugin.model.entities import build_snapshot
     from plugin.model.flatten import schema_for
@@ -174,8 +187,11 @@ def main() -> dict:
     t0 = time.perf_counter()
     job_id, nodes, conns, photos = generate_job()
     n_sections = sum(len(c.get("sections") or {}) for c in conns)
-    print(f"job: {len(nodes)} nodes, {len(conns)} connections, {n_sections} sections, {len(photos)} photos "
-          f"(generated in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"job: {len(nodes)} nodes, {len(conns)} connections, {n_sections} sections, "
+        f"{len(photos)} photos "
+        f"(generated in {time.perf_counter() - t0:.1f} s)"
+    )
     prepared = prepare_baseline(nodes, conns, photos)
     project = QgsProject.instance()
     rss_start = maxrss_mb()
@@ -206,18 +222,34 @@ def main() -> dict:
         project.clear()
     best_ours, best_base = min(ours), min(base)
     ratio = best_ours / best_base
-    print(f"baseline (features+fields straight into a GeoPackage, one batch): best {best_base:.2f} s "
-          f"of {', '.join(f'{b:.2f}' for b in base)}")
-    print(f"plugin (parsed JSON -> GeoPackage + kp_base/kp_meta -> styled layers): best {best_ours:.2f} s "
-          f"of {', '.join(f'{o:.2f}' for o in ours)}")
+    print(
+        f"baseline (features+fields straight into a GeoPackage, one batch): best {best_base:.2f} s "
+        f"of {', '.join(f'{b:.2f}' for b in base)}"
+    )
+    print(
+        f"plugin (parsed JSON -> GeoPackage + kp_base/kp_meta -> styled layers): "
+        f"best {best_ours:.2f} s "
+        f"of {', '.join(f'{o:.2f}' for o in ours)}"
+    )
     print(f"ratio plugin/baseline: {ratio:.2f}x (goal <= 1.5x)")
     parts = breakdown(job_id, nodes, conns, photos)
-    print("stages of one build, as multiples of the baseline: " + ", ".join(
-        f"{name} {seconds / best_base:.2f}x" for name, seconds in parts.items()))
-    print(f"peak memory: ru_maxrss {rss_start:.0f} MB at start, +{rss_after_baseline - rss_start:.0f} MB "
-          f"after baseline, +{rss_after_ours - rss_start:.0f} MB after plugin runs; tracemalloc peak of "
-          f"one plugin build {peak / 1e6:.0f} MB")
-    return {"ratio": ratio, "ours_s": best_ours, "baseline_s": best_base, "tracemalloc_peak_mb": peak / 1e6}
+    print(
+        "stages of one build, as multiples of the baseline: "
+        + ", ".join(f"{name} {seconds / best_base:.2f}x" for name, seconds in parts.items())
+    )
+    print(
+        f"peak memory: ru_maxrss {rss_start:.0f} MB at start, "
+        f"+{rss_after_baseline - rss_start:.0f} MB "
+        f"after baseline, +{rss_after_ours - rss_start:.0f} MB after plugin runs; "
+        "tracemalloc peak of "
+        f"one plugin build {peak / 1e6:.0f} MB"
+    )
+    return {
+        "ratio": ratio,
+        "ours_s": best_ours,
+        "baseline_s": best_base,
+        "tracemalloc_peak_mb": peak / 1e6,
+    }
 
 
 if __name__ == "__main__":

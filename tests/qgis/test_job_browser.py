@@ -1,4 +1,5 @@
-"""Job browser dock against the sandbox: list, search, create, rename, metadata, archive/restore, open."""
+"""Job browser dock against the sandbox: list, search, create, rename, metadata, archive, open."""
+
 from __future__ import annotations
 
 import json
@@ -64,7 +65,9 @@ def test_list_search_and_archived_toggle(dock, sandbox):
 
 
 def test_create_rename_metadata_archive_restore(dock, sandbox):
-    created = run(dock.create_job("QGIS test job ✓", "katapult_default", {"city": "Buffalo", "priority": 3}))
+    created = run(
+        dock.create_job("QGIS test job ✓", "katapult_default", {"city": "Buffalo", "priority": 3})
+    )
     job_id = created["id"]
     run_follow_up(dock)
     server = server_jobs(sandbox)[job_id]
@@ -77,8 +80,14 @@ def test_create_rename_metadata_archive_restore(dock, sandbox):
     assert server_jobs(sandbox)[job_id]["name"] == "Renamed job"
     assert dock.job(job_id)["name"] == "Renamed job"
 
-    run(dock.update_metadata(job_id, metadata_changes({"city": "Buffalo", "priority": 3},
-                                                      {"city": "Rochester", "crew": "B"})))
+    run(
+        dock.update_metadata(
+            job_id,
+            metadata_changes(
+                {"city": "Buffalo", "priority": 3}, {"city": "Rochester", "crew": "B"}
+            ),
+        )
+    )
     assert server_jobs(sandbox)[job_id]["metadata"] == {"city": "Rochester", "crew": "B"}
 
     run(dock.set_archived(job_id, True))
@@ -112,12 +121,20 @@ def test_failure_is_reported_not_raised(sandbox, qgis_new_project):
     from plugin.api.client import KatapultClient
     from plugin.api.pacing import Governor
 
-    widget = JobBrowserDock(client_factory=lambda: KatapultClient(
-        sandbox.base_url, "wrong-key", governor=Governor(min_interval_s=0.002, refill_period_s=1.0)))
+    widget = JobBrowserDock(
+        client_factory=lambda: KatapultClient(
+            sandbox.base_url,
+            "wrong-key",
+            governor=Governor(min_interval_s=0.002, refill_period_s=1.0),
+        )
+    )
     messages = []
     widget.failed.connect(messages.append)
     task = widget.refresh_jobs()
-    with pytest.raises(Exception):
+    from plugin.api.errors import AuthError
+    from plugin.layers.load_task import WorkerCallError  # noqa: F401 - same interface
+
+    with pytest.raises(AuthError):
         run(task)
     wait_until(lambda: messages, 5)
     assert messages and "wrong-key" not in messages[0]
@@ -127,8 +144,10 @@ def test_failure_is_reported_not_raised(sandbox, qgis_new_project):
 
 def test_pick_lists_ask_first_then_cache(sandbox, qgis_new_project, tmp_path):
     answers = []
-    widget = JobBrowserDock(client_factory=lambda: make_client(sandbox),
-                            confirm=lambda title, text: answers.append(text) or len(answers) > 1)
+    widget = JobBrowserDock(
+        client_factory=lambda: make_client(sandbox),
+        confirm=lambda title, text: answers.append(text) or len(answers) > 1,
+    )
     run(widget.open_job(sandbox.job_id, "Sample", path=str(tmp_path / "job.gpkg")))
     requests_before = sandbox.stats["requests"]
     assert widget.load_pick_lists(sandbox.job_id) is None  # declined: nothing sent
@@ -156,7 +175,7 @@ def test_metadata_text_round_trip_and_errors():
 
 
 def test_dock_on_the_single_worker(sandbox, qgis_new_project, tmp_path):
-    """With the plugin's worker, calls run there (not in the GUI thread) and downloads still load."""
+    """With the plugin's worker, calls run there (not in the GUI thread); downloads still load."""
     from plugin.worker import SyncWorker
 
     worker = SyncWorker(client_factory=lambda: make_client(sandbox), show_task=False)

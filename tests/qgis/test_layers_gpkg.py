@@ -1,4 +1,5 @@
 """Job -> GeoPackage -> QGIS layers, against the sandbox over real HTTP and in real QGIS."""
+
 from __future__ import annotations
 
 import copy
@@ -23,15 +24,21 @@ KINDS = ("node", "connection", "section")
 
 def make_client(sandbox) -> KatapultClient:
     """A client paced for the sandbox's time_scale=60."""
-    return KatapultClient(sandbox.base_url, sandbox.api_key,
-                          governor=Governor(min_interval_s=0.002, refill_period_s=1.0))
+    return KatapultClient(
+        sandbox.base_url,
+        sandbox.api_key,
+        governor=Governor(min_interval_s=0.002, refill_period_s=1.0),
+    )
 
 
 def server_lists(sandbox):
     """What the server holds (parsed JSON of the three list routes, straight from the store)."""
     store, job = sandbox.store, sandbox.job_id
-    return (json.loads(str(store.list_nodes(job, None, None))), json.loads(str(store.list_connections(job))),
-            json.loads(str(store.list_photos(job))))
+    return (
+        json.loads(str(store.list_nodes(job, None, None))),
+        json.loads(str(store.list_connections(job))),
+        json.loads(str(store.list_photos(job))),
+    )
 
 
 def drawn(feature) -> bool:
@@ -83,8 +90,12 @@ def test_open_job_counts_geometry_values_and_snapshot(big_sandbox, tmp_path, pro
     assert layers["connection"].featureCount() == len(conns)
     assert layers["section"].featureCount() == sections
     assert layers["photo"].featureCount() == len(photos)
-    assert report.counts == {"nodes": len(nodes), "connections": len(conns), "sections": sections,
-                             "photos": len(photos)}
+    assert report.counts == {
+        "nodes": len(nodes),
+        "connections": len(conns),
+        "sections": sections,
+        "photos": len(photos),
+    }
 
     # geometry: nodes x=lon y=lat; spans node1 -> breakpoints ([lat, lon] swapped) -> node2
     node_by_id = {n["id"]: n for n in nodes}
@@ -116,23 +127,33 @@ def test_open_job_counts_geometry_values_and_snapshot(big_sandbox, tmp_path, pro
 
     # kp_base holds the exact JSON the server sent
     con = sqlite3.connect(path)
-    base = {(k, p or "", e): json.loads(d) for k, e, p, d in con.execute(
-        "SELECT kind, entity_id, parent_id, data FROM kp_base")}
+    base = {
+        (k, p or "", e): json.loads(d)
+        for k, e, p, d in con.execute("SELECT kind, entity_id, parent_id, data FROM kp_base")
+    }
     con.close()
     for node in nodes:
         assert base[("node", "", node["id"])] == node
     for conn in conns:
-        assert base[("connection", "", conn["id"])] == {k: v for k, v in conn.items() if k != "sections"}
+        assert base[("connection", "", conn["id"])] == {
+            k: v for k, v in conn.items() if k != "sections"
+        }
         for sid, sec in (conn.get("sections") or {}).items():
-            assert base[("section", conn["id"], sid)] == (dict(sec, id=sid) if "id" not in sec else sec)
+            assert base[("section", conn["id"], sid)] == (
+                dict(sec, id=sid) if "id" not in sec else sec
+            )
     for photo in photos:
         assert base[("photo", "", photo["id"])] == photo
 
     # layer tree group, custom properties, kp_meta
     group = job_group(big_sandbox.job_id, project)
     assert group is not None and group.name() == report.name
-    assert {layer.customProperty(PROP_KIND) for layer in layers.values()} == {"node", "connection", "section",
-                                                                             "photo"}
+    assert {layer.customProperty(PROP_KIND) for layer in layers.values()} == {
+        "node",
+        "connection",
+        "section",
+        "photo",
+    }
     assert all(layer.customProperty(PROP_JOB) == big_sandbox.job_id for layer in layers.values())
     meta = read_meta(path)
     assert meta["job_id"] == big_sandbox.job_id and meta["server_url"] == big_sandbox.base_url
@@ -157,7 +178,12 @@ def test_reopen_offline_and_zero_diff(big_sandbox, tmp_path, project):
     layers = open_job_gpkg(path, project)
     nodes, _conns, _photos = None, None, None
     assert layers["node"].featureCount() > 0
-    assert job_layers(big_sandbox.job_id, project).keys() == {"node", "connection", "section", "photo"}
+    assert job_layers(big_sandbox.job_id, project).keys() == {
+        "node",
+        "connection",
+        "section",
+        "photo",
+    }
     # load -> save -> diff plans zero operations, end to end through the GeoPackage
     for layer in (layers["node"], layers["connection"], layers["section"]):
         assert layer.startEditing()
@@ -188,35 +214,77 @@ def test_edit_then_diff_sees_it(big_sandbox, tmp_path, project):
 
 
 ODD_NODES = [
-    {"id": "-Odd000000000000000a", "latitude": "40.1", "longitude": "-77.1",  # string coordinates
-     "attributes": {"node_type": {"x": "pole"}, "pole_height": {"one": "45"}, "scid": {"auto_button": "ü-01"},
-                    "note": {"-a": "Ünïcödé ✓ note", "-b": "second"},
-                    "pole_tag": {"multi_added": {"company": "Power Co", "owner": False, "tagtext": "20184 28261"}},
-                    "flag_for_review": {"v": True}}},
+    {
+        "id": "-Odd000000000000000a",
+        "latitude": "40.1",
+        "longitude": "-77.1",  # string coordinates
+        "attributes": {
+            "node_type": {"x": "pole"},
+            "pole_height": {"one": "45"},
+            "scid": {"auto_button": "ü-01"},
+            "note": {"-a": "Ünïcödé ✓ note", "-b": "second"},
+            "pole_tag": {
+                "multi_added": {"company": "Power Co", "owner": False, "tagtext": "20184 28261"}
+            },
+            "flag_for_review": {"v": True},
+        },
+    },
     {"id": "-Odd000000000000000b", "latitude": 40.2, "longitude": -77.2},  # no attributes at all
-    {"id": "-Odd000000000000000c", "latitude": 40.3, "longitude": -77.3, "attributes": None,
-     "photos": {"p1": {"association": "main"}}},
+    {
+        "id": "-Odd000000000000000c",
+        "latitude": 40.3,
+        "longitude": -77.3,
+        "attributes": None,
+        "photos": {"p1": {"association": "main"}},
+    },
     {"id": "-Odd000000000000000a", "latitude": 1, "longitude": 1, "attributes": {}},  # duplicate id
     {"id": "-Odd000000000000000d", "attributes": {"pole_height": {"one": 40}}},  # no coordinates
 ]
 ODD_CONNECTIONS = [
-    {"id": "-OddSpan000000000001", "node_id_1": "-Odd000000000000000a", "node_id_2": "-Odd000000000000000b",
-     "breakpoints": [[40.15, -77.15]], "attributes": {"connection_type": {"button_added": "aerial cable"}},
-     "sections": {"midpoint_section": {"latitude": 40.12, "longitude": -77.12,
-                                       "multi_attributes": {"note": {"-n": "tree contact"}}}}},
-    {"id": "-OddSpan000000000002", "node_id_1": "-Odd000000000000000b", "node_id_2": "-MissingNode00000000",
-     "breakpoints": None, "attributes": {"connection_type": {"x": "underground cable"}},
-     "sections": {"midpoint_section": {"latitude": 40.2, "longitude": -77.2}}},  # same section id, other span
+    {
+        "id": "-OddSpan000000000001",
+        "node_id_1": "-Odd000000000000000a",
+        "node_id_2": "-Odd000000000000000b",
+        "breakpoints": [[40.15, -77.15]],
+        "attributes": {"connection_type": {"button_added": "aerial cable"}},
+        "sections": {
+            "midpoint_section": {
+                "latitude": 40.12,
+                "longitude": -77.12,
+                "multi_attributes": {"note": {"-n": "tree contact"}},
+            }
+        },
+    },
+    {
+        "id": "-OddSpan000000000002",
+        "node_id_1": "-Odd000000000000000b",
+        "node_id_2": "-MissingNode00000000",
+        "breakpoints": None,
+        "attributes": {"connection_type": {"x": "underground cable"}},
+        "sections": {"midpoint_section": {"latitude": 40.2, "longitude": -77.2}},
+    },  # same section id, other span
     {"id": "-OddSpan000000000001", "node_id_1": "x", "node_id_2": "y"},  # duplicate id
 ]
-ODD_PHOTOS = [{"id": "03e35fde-c41d-4597-bc7b-b1f10273104f", "filename": "IMG_1.JPG", "date_taken": 1584366709,
-               "associated_locations": {"-Odd000000000000000a": "node"},
-               "photofirst_data": {"wire": {"a": {"height": "240"}}}}]
+ODD_PHOTOS = [
+    {
+        "id": "03e35fde-c41d-4597-bc7b-b1f10273104f",
+        "filename": "IMG_1.JPG",
+        "date_taken": 1584366709,
+        "associated_locations": {"-Odd000000000000000a": "node"},
+        "photofirst_data": {"wire": {"a": {"height": "240"}}},
+    }
+]
 
 
 def test_real_data_oddities_load(tmp_path, project):
-    job = JobData("-OddJob0000000000000", "Odd job ✓", copy.deepcopy(ODD_NODES), copy.deepcopy(ODD_CONNECTIONS),
-                  copy.deepcopy(ODD_PHOTOS), server_url="http://127.0.0.1:1/api/v3")
+    job = JobData(
+        "-OddJob0000000000000",
+        "Odd job ✓",
+        copy.deepcopy(ODD_NODES),
+        copy.deepcopy(ODD_CONNECTIONS),
+        copy.deepcopy(ODD_PHOTOS),
+        server_url="http://127.0.0.1:1/api/v3",
+    )
     path = str(tmp_path / "odd.gpkg")
     report = write_job_gpkg(job, path)
     layers = open_job_gpkg(path, project)
@@ -243,7 +311,8 @@ def test_real_data_oddities_load(tmp_path, project):
     assert not drawn(nodes["-Odd000000000000000d"])
     span = features_by_id(layers["connection"])["-OddSpan000000000001"]
     assert flat((p.x(), p.y()) for p in span.geometry().asPolyline()) == pytest.approx(
-        flat([(-77.1, 40.1), (-77.15, 40.15), (-77.2, 40.2)]))
+        flat([(-77.1, 40.1), (-77.15, 40.15), (-77.2, 40.2)])
+    )
     assert not drawn(features_by_id(layers["connection"])["-OddSpan000000000002"])
     secs = {(f["connection_id"], f["kp_id"]): f for f in layers["section"].getFeatures()}
     assert secs[("-OddSpan000000000001", "midpoint_section")]["note"] == "tree contact"
@@ -251,7 +320,9 @@ def test_real_data_oddities_load(tmp_path, project):
     assert json.loads(photo["photofirst_data"]) == ODD_PHOTOS[0]["photofirst_data"]
     # the first duplicate is the one kept in the snapshot, exactly
     con = sqlite3.connect(path)
-    data = con.execute("SELECT data FROM kp_base WHERE kind='node' AND entity_id='-Odd000000000000000a'").fetchall()
+    data = con.execute(
+        "SELECT data FROM kp_base WHERE kind='node' AND entity_id='-Odd000000000000000a'"
+    ).fetchall()
     con.close()
     assert [json.loads(d) for (d,) in data] == [ODD_NODES[0]]
     # and nothing is planned after a load
@@ -261,15 +332,28 @@ def test_real_data_oddities_load(tmp_path, project):
 
 
 def test_styles_and_forms_apply(tmp_path, project):
-    job = JobData("-OddJob0000000000000", "Odd", copy.deepcopy(ODD_NODES), copy.deepcopy(ODD_CONNECTIONS),
-                  copy.deepcopy(ODD_PHOTOS))
+    job = JobData(
+        "-OddJob0000000000000",
+        "Odd",
+        copy.deepcopy(ODD_NODES),
+        copy.deepcopy(ODD_CONNECTIONS),
+        copy.deepcopy(ODD_PHOTOS),
+    )
     path = str(tmp_path / "odd.gpkg")
     write_job_gpkg(job, path)
     layers = open_job_gpkg(path, project)
     renderer = layers["node"].renderer()
     assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "node_type"
     values = {c.value() for c in renderer.categories()}
-    assert {"pole", "reference", "existing anchor", "new anchor", "crossover", "handhole", "slack loop"} <= values
+    assert {
+        "pole",
+        "reference",
+        "existing anchor",
+        "new anchor",
+        "crossover",
+        "handhole",
+        "slack loop",
+    } <= values
     pole = next(c for c in renderer.categories() if c.value() == "pole")
     assert pole.symbol().color().name() == "#000000"
     reference = next(c for c in renderer.categories() if c.value() == "reference")
@@ -302,8 +386,17 @@ def test_redownload_refuses_with_unsent_edits(tmp_path):
     from plugin.sync.journal import Journal, PlannedOp
 
     journal = Journal(path)
-    journal.append([PlannedOp(kind="node", entity_id="-Odd000000000000000b", method="POST",
-                              path="nodes/-Odd000000000000000b", body={"latitude": 1})])
+    journal.append(
+        [
+            PlannedOp(
+                kind="node",
+                entity_id="-Odd000000000000000b",
+                method="POST",
+                path="nodes/-Odd000000000000000b",
+                body={"latitude": 1},
+            )
+        ]
+    )
     journal.close()
     from plugin.layers.geopackage import GpkgError
 
@@ -317,4 +410,8 @@ def test_fetch_job_uses_three_gets_and_name(big_sandbox):
     assert data.name.startswith("Carlisle PA sample")
     assert data.metadata and data.metadata.get("city") == "Carlisle"
     nodes, conns, photos = server_lists(big_sandbox)
-    assert len(data.nodes) == len(nodes) and len(data.connections) == len(conns) and len(data.photos) == len(photos)
+    assert (
+        len(data.nodes) == len(nodes)
+        and len(data.connections) == len(conns)
+        and len(data.photos) == len(photos)
+    )

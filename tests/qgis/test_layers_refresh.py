@@ -1,4 +1,5 @@
 """Refresh: pull what changed, update untouched features, list (never overwrite) local edits."""
+
 from __future__ import annotations
 
 import json
@@ -48,11 +49,17 @@ def test_refresh_updates_untouched_and_keeps_local_edits(opened):
 
     # remote changes: the same node, another node (moved + attribute), a new node, a deleted span
     client.update_node(job, local["id"], {"attributes": {"pole_height": {"one": "60"}}})
-    client.update_node(job, remote_only["id"], {"latitude": remote_only["latitude"] + 0.001,
-                                                "attributes": {"pole_species": {"one": "Steel ✓"},
-                                                               "brand_new_attr": {"x": "hello"}}})
-    created = client.create_node(job, {"latitude": 40.2, "longitude": -77.19,
-                                       "attributes": {"node_type": {"a": "pole"}}})
+    client.update_node(
+        job,
+        remote_only["id"],
+        {
+            "latitude": remote_only["latitude"] + 0.001,
+            "attributes": {"pole_species": {"one": "Steel ✓"}, "brand_new_attr": {"x": "hello"}},
+        },
+    )
+    created = client.create_node(
+        job, {"latitude": 40.2, "longitude": -77.19, "attributes": {"node_type": {"a": "pole"}}}
+    )
     client.delete_connection(job, doomed["id"])
 
     since = read_meta(path)["nodes_cursor"]
@@ -73,7 +80,11 @@ def test_refresh_updates_untouched_and_keeps_local_edits(opened):
     line = features_by_id(layers["connection"])[span_of_moved["id"]].geometry().asPolyline()
     end = line[0] if span_of_moved["node_id_1"] == remote_only["id"] else line[-1]
     assert end.y() == pytest.approx(remote_only["latitude"] + 0.001)
-    assert report.updated["node"] >= 1 and report.added["node"] == 1 and report.deleted["connection"] == 1
+    assert (
+        report.updated["node"] >= 1
+        and report.added["node"] == 1
+        and report.deleted["connection"] == 1
+    )
     # base follows the server for what was taken; the local edit is still the only change
     changes = diff_through_gpkg(path, layers)
     assert [(c.kind, c.entity_id) for c in changes] == [("node", local["id"])]
@@ -94,9 +105,18 @@ def test_refresh_refuses_unsaved_edits(opened):
 
 
 def test_plan_refresh_pure():
-    base = {"a": {"id": "a", "v": 1}, "b": {"id": "b", "v": 1}, "c": {"id": "c", "v": 1}, "d": {"id": "d"}}
-    remote = {"a": {"v": 1, "id": "a"}, "b": {"id": "b", "v": 2}, "c": {"id": "c", "v": 2},
-              "e": {"id": "e"}}
+    base = {
+        "a": {"id": "a", "v": 1},
+        "b": {"id": "b", "v": 1},
+        "c": {"id": "c", "v": 1},
+        "d": {"id": "d"},
+    }
+    remote = {
+        "a": {"v": 1, "id": "a"},
+        "b": {"id": "b", "v": 2},
+        "c": {"id": "c", "v": 2},
+        "e": {"id": "e"},
+    }
     plan = plan_refresh("node", base, remote, {"c"}, full=True)
     assert plan.unchanged == 1
     assert list(plan.update) == ["b"] and list(plan.add) == ["e"]
@@ -108,4 +128,5 @@ def test_plan_refresh_pure():
     assert kept.kept_local["d"].startswith("deleted on the server")
     assert canonical({"id": 1, "sections": {"x": 1}}) == canonical({"id": 1})
     assert remote_sections([{"id": "c1", "sections": {"midpoint_section": {"latitude": 1}}}]) == {
-        ("c1", "midpoint_section"): {"latitude": 1, "id": "midpoint_section"}}
+        ("c1", "midpoint_section"): {"latitude": 1, "id": "midpoint_section"}
+    }
