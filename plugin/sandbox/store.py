@@ -950,8 +950,15 @@ class Store:
                 raise invalid_field(f"manual_height must be feet-inches like 25-6, got {mh!r}")
         parent = v.check_string(body, "parent_id", allow_null=True)
         if parent is not None:
-            if parent not in jd.elements.get(photo_id, {}) or parent == element_id:
+            elements = jd.elements.get(photo_id, {})
+            if parent not in elements or parent == element_id:
                 raise invalid_field(f"parent_id {parent!r} is not another element of this photo")
+            seen, up = set(), parent
+            while up is not None and up not in seen:  # refuse nesting loops
+                if up == element_id:
+                    raise invalid_field(f"parent_id {parent!r} would nest the element in itself")
+                seen.add(up)
+                up = elements.get(up, {}).get("parent_id")
         trace = v.check_string(body, "trace_id")
         if trace is not None and trace not in jd.traces:
             raise invalid_field(f"trace_id {trace!r} is not a trace of this job")

@@ -165,6 +165,10 @@ def check_pixel_selection(value: Any, field: str = "pixel_selection") -> dict:
     for k in ("percentX", "percentY"):
         if k not in value or not is_number(value[k]):
             raise invalid_field(f"{field}.{k} must be a number")
+        if not 0.0 <= value[k] <= 1.0:
+            raise invalid_field(
+                f"{field}.{k} = {value[k]!r} must be a fraction of the image between 0 and 1"
+            )
     return {"percentX": value["percentX"], "percentY": value["percentY"]}
 
 

@@ -929,3 +929,25 @@ def test_json_bodies_need_json_content_type(api, srv):
     assert s == 400 and body["type"] == "invalid_request" and "application/json" in body["message"]
     s, body = api("POST", J(srv, "/nodes"), raw=raw, content_type="application/json; charset=utf-8")
     assert s == 200
+
+
+def test_element_pixel_fractions_and_nesting_loops(api, srv):
+    pid = ok(
+        api("POST", J(srv, "/photos"), raw=make_jpeg(8, 8, (0, 0, 0)), content_type="image/jpeg")
+    )["id"]
+    ep = J(srv, f"/photos/{pid}/photo_elements")
+    err(
+        api(
+            "POST",
+            ep,
+            body={"element_type": "wire", "pixel_selection": {"percentX": 50, "percentY": 20}},
+        ),
+        400,
+        "invalid_field",
+    )
+    a = ok(api("POST", ep, body={"element_type": "wire"}))["id"]
+    b = ok(api("POST", ep, body={"element_type": "wire", "parent_id": a}))["id"]
+    c = ok(api("POST", ep, body={"element_type": "wire", "parent_id": b}))["id"]
+    err(api("POST", f"{ep}/{a}", body={"parent_id": c}), 400, "invalid_field")
+    err(api("POST", f"{ep}/{a}", body={"parent_id": a}), 400, "invalid_field")
+    assert ok(api("POST", f"{ep}/{c}", body={"parent_id": a}))["parent_id"] == a
