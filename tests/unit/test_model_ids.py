@@ -1,4 +1,5 @@
 """model/ids.py: client-chosen ids (the API room's generator, or the local fallback)."""
+
 from __future__ import annotations
 
 from plugin.model import ids
