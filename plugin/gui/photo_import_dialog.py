@@ -382,7 +382,9 @@ class PhotoImportDialog(QDialog):
             eta = worker.eta_seconds(cost)
         text = tr("{n} photo(s) to upload: {t} tokens").format(n=count, t=cost)
         if eta is not None and count:
-            text += tr("; time needed at the current rate limits: {d}").format(d=format_duration(eta))
+            text += tr("; time needed at the current rate limits: {d}").format(
+                d=format_duration(eta)
+            )
         self.summary.setText(text + ".")
         self.upload_button.setEnabled(count > 0)
 

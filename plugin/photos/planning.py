@@ -106,7 +106,9 @@ class BatchPlan:
         ]
         if self.seconds is not None:
             parts.append(
-                tr("time needed at the current rate limits: {d}").format(d=format_duration(self.seconds))
+                tr("time needed at the current rate limits: {d}").format(
+                    d=format_duration(self.seconds)
+                )
             )
         if self.skipped:
             parts.append(tr("{n} skipped").format(n=len(self.skipped)))

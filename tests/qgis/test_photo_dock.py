@@ -313,7 +313,9 @@ def test_section_selection_drop_event_and_large_batch_confirmation(env, monkeypa
     dock.dropEvent(event)
     assert wait_for(lambda: done, 90)
     assert (
-        len(asked) == 1 and "12 photo(s) to upload, 120 tokens" in asked[0] and "time needed" in asked[0]
+        len(asked) == 1
+        and "12 photo(s) to upload, 120 tokens" in asked[0]
+        and "time needed" in asked[0]
     )
     fresh = env["client"].get_section(sandbox.job_id, conn["id"], "midpoint_section")
     assert len(fresh["photos"]) == len(section["photos"]) + 12
