@@ -140,6 +140,38 @@ def run():
     checks["message"] = item.text() if item is not None else ""
     checks["messages"] = [m for m, _ in tool.messages]
     checks["drawn_png"] = window.grab().save(str(OUT / "desktop_pole_line_drawn.png"))
+    # QGIS's own vertex tool moves the second pole: its two spans follow (topology keeper
+    # started by the plugin's STARTUP hook)
+    second = next(s["n2"] for s in checks["spans"] if s["n1"] == E1 and s["n2"] != E2)
+    old_pos = checks["nodes"][second]
+    iface.setActiveLayer(node_layer)
+    iface.actionVertexTool().trigger()
+    pump(5)
+    checks["vertex_tool"] = canvas.mapTool().action() is iface.actionVertexTool()
+    start = pixel(canvas, *old_pos)
+    target_ll = (old_pos[0] + 0.0002, old_pos[1] - 0.0004)
+    target = pixel(canvas, *target_ll)
+    click(canvas, start)  # pick the vertex up
+    for step in range(1, 6):
+        send(canvas, QEvent.MouseMove, QPoint(start.x() + (target.x() - start.x()) * step // 5,
+                                              start.y() + (target.y() - start.y()) * step // 5))
+    click(canvas, target)  # put it down
+    pump(10)
+    moved = next(f for f in node_layer.getFeatures() if f["kp_id"] == second)
+    checks["moved_to"] = [moved.geometry().asPoint().x(), moved.geometry().asPoint().y()]
+    checks["spans_after_move"] = [{"n1": f["node_id_1"], "n2": f["node_id_2"],
+                                   "coords": [[p.x(), p.y()] for p in f.geometry().vertices()]}
+                                  for f in conn_layer.getFeatures()]
+    canvas.refresh()
+    canvas.waitWhileRendering()
+    pump(10)
+    checks["moved_png"] = window.grab().save(str(OUT / "desktop_pole_line_moved.png"))
+    node_layer.undoStack().undo()  # the move, with its spans
+    checks["after_move_undo"] = {
+        "node": [[f.geometry().asPoint().x(), f.geometry().asPoint().y()]
+                 for f in node_layer.getFeatures() if f["kp_id"] == second][0],
+        "spans": [[[p.x(), p.y()] for p in f.geometry().vertices()]
+                  for f in conn_layer.getFeatures()]}
     # one undo step on the nodes layer removes the drawing from both layers
     node_layer.undoStack().undo()
     checks["after_undo"] = [node_layer.featureCount(), conn_layer.featureCount()]
@@ -166,7 +198,7 @@ QTimer.singleShot(1500, finish)
 def test_draw_pole_line_in_real_qgis(profile, tmp_path):  # noqa: F811
     ARTIFACTS.mkdir(exist_ok=True)
     for name in ("desktop_pole_line.json", "desktop_pole_line_drawing.png",
-                 "desktop_pole_line_drawn.png"):
+                 "desktop_pole_line_drawn.png", "desktop_pole_line_moved.png"):
         (ARTIFACTS / name).unlink(missing_ok=True)
     script = tmp_path / "pole_line_check.py"
     script.write_text(SCRIPT, encoding="utf-8")
@@ -206,5 +238,17 @@ def test_draw_pole_line_in_real_qgis(profile, tmp_path):  # noqa: F811
     assert c["editing"] == [True, True]
     assert any("Added 3 pole(s) and 3 span(s)" in m for m in c["messages"])
     assert c["after_undo"] == [2, 1]
-    for name in ("desktop_pole_line_drawing.png", "desktop_pole_line_drawn.png"):
+    # the vertex tool move dragged both span ends of the moved pole; undo put all back
+    assert c["vertex_tool"] is True
+    second = next(s["n2"] for s in new_spans if s["n1"] == "-EXISTpole0000000001")
+    assert c["moved_to"] != c["nodes"][second]
+    touching = [s for s in c["spans_after_move"] if second in (s["n1"], s["n2"])]
+    assert len(touching) == 2
+    for s in touching:
+        end = s["coords"][0] if s["n1"] == second else s["coords"][-1]
+        assert end == pytest.approx(c["moved_to"])
+    assert c["after_move_undo"]["node"] == pytest.approx(c["nodes"][second])
+    assert sorted(c["after_move_undo"]["spans"]) == sorted(s["coords"] for s in c["spans"])
+    for name in ("desktop_pole_line_drawing.png", "desktop_pole_line_drawn.png",
+                 "desktop_pole_line_moved.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000
