@@ -175,6 +175,10 @@ class _Handler(BaseHTTPRequestHandler):
         raise _DroppedError()
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
 def _envelope(data: Any, meta: dict) -> bytes:
     if isinstance(data, RawJson):
         body = '{{"status":"success","data":{},"meta":{}}}'.format(
@@ -518,7 +522,7 @@ class SandboxServer:
         if not raw.strip():
             return {}
         try:
-            body = json.loads(raw.decode("utf-8"))
+            body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
         except (UnicodeDecodeError, ValueError) as exc:
             raise ApiError(
                 400, "invalid_request", f"The request body is not valid JSON: {exc}"

@@ -8,6 +8,8 @@ import threading
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plugin.sandbox import make_jpeg
 from tests.sandbox_fixtures import sandbox_call
@@ -166,3 +168,81 @@ def test_every_write_updates_last_updated(srv):
     )
     assert srv.store.data[jid].connections[conn["id"]]["last_updated"] > before
     assert srv.store.jobs[jid]["last_updated"] > job0
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False, width=32)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+FIELDS = [
+    "latitude",
+    "longitude",
+    "attributes",
+    "add_attributes",
+    "remove_attributes",
+    "breakpoints",
+    "node_id_1",
+    "node_id_2",
+    "make_midpoint",
+    "association_value",
+    "node_id",
+    "connection_id",
+    "section_id",
+    "element_type",
+    "pixel_selection",
+    "manual_height",
+    "parent_id",
+    "trace_id",
+    "height",
+    "trace_type",
+    "name",
+    "model",
+    "metadata",
+    "sharing",
+    "status",
+]
+bodies = st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=5)
+
+
+@pytest.fixture(scope="module")
+def fuzz_server():
+    from plugin.sandbox import SandboxServer
+
+    srv = SandboxServer(sample_nodes=10, general_interval_ms=0, seed=9).start()
+    yield srv
+    srv.stop()
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=bodies, which=st.integers(0, 9))
+def test_fuzzed_bodies_never_break_the_server(fuzz_server, body, which):
+    srv = fuzz_server
+    jd = srv.store.data[srv.job_id]
+    nid = next(iter(jd.nodes))
+    cid = next(iter(jd.connections))
+    pid = next(iter(jd.photos))
+    paths = [
+        f"/jobs/{srv.job_id}/nodes",
+        f"/jobs/{srv.job_id}/nodes/{nid}",
+        f"/jobs/{srv.job_id}/nodes/fuzz-node-0000000000001",
+        f"/jobs/{srv.job_id}/connections",
+        f"/jobs/{srv.job_id}/connections/{cid}",
+        f"/jobs/{srv.job_id}/connections/{cid}/sections",
+        f"/jobs/{srv.job_id}/photos/{pid}/associate",
+        f"/jobs/{srv.job_id}/photos/{pid}/photo_elements",
+        f"/jobs/{srv.job_id}/traces",
+        f"/jobs/{srv.job_id}",
+    ]
+    status, reply = sandbox_call(srv, "POST", paths[which], body=body)
+    assert status in (200, 400, 404), (status, reply)
+    assert reply["status"] in ("success", "error") and "meta" in reply
+    assert srv.last_exception is None

@@ -951,3 +951,12 @@ def test_element_pixel_fractions_and_nesting_loops(api, srv):
     err(api("POST", f"{ep}/{a}", body={"parent_id": c}), 400, "invalid_field")
     err(api("POST", f"{ep}/{a}", body={"parent_id": a}), 400, "invalid_field")
     assert ok(api("POST", f"{ep}/{c}", body={"parent_id": a}))["parent_id"] == a
+
+
+def test_non_standard_json_constants_are_refused(api, srv):
+    for raw in (b'{"latitude": NaN, "longitude": 1}', b'{"latitude": Infinity, "longitude": 1}'):
+        err(
+            api("POST", J(srv, "/nodes"), raw=raw, content_type="application/json"),
+            400,
+            "invalid_request",
+        )
