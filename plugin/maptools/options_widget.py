@@ -42,6 +42,28 @@ def current_units(settings: Optional[QgsSettings] = None) -> str:
     return geo.normalise_units(str(settings.value(UNITS_KEY, "ft") or "ft"))
 
 
+def value_map_values(layer, field_name: str) -> List[str]:
+    """The values of a field's ValueMap editor widget, in order ([] if none)."""
+    if layer is None:
+        return []
+    index = layer.fields().indexFromName(field_name)
+    if index < 0:
+        return []
+    setup = layer.editorWidgetSetup(index)
+    if setup.type() != "ValueMap":
+        return []
+    raw = (setup.config() or {}).get("map") or []
+    items = raw if isinstance(raw, list) else [raw]
+    values: List[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            for value in item.values():
+                text = str(value)
+                if text and not text.startswith("{2839923C") and text not in values:
+                    values.append(text)
+    return values
+
+
 class PoleLineOptions(QWidget):
     """Choices for new poles and spans; remembered in QgsSettings under ``katapult/pole_line/``."""
 
@@ -157,6 +179,16 @@ class PoleLineOptions(QWidget):
         self.connection_type_combo.addItems([str(v) for v in values])
         if current:
             self.connection_type_combo.setCurrentText(current)
+
+    def use_layer_pick_lists(self, nodes, connections) -> None:
+        """Take node_type / connection_type pick-lists from the layers' ValueMap widgets
+        (the job's model, when the job was loaded with it); keep the defaults otherwise."""
+        node_values = value_map_values(nodes, "node_type")
+        if node_values:
+            self.set_node_types(node_values)
+        conn_values = value_map_values(connections, "connection_type")
+        if conn_values:
+            self.set_connection_types(conn_values)
 
     # -- values ------------------------------------------------------------------
     def node_type(self) -> str:

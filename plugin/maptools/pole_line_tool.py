@@ -181,7 +181,7 @@ class PoleLineMapTool(QgsMapToolEdit):
             self.finish()
         elif e.button() == Qt.MouseButton.LeftButton:
             if not self.clicks:
-                self._layers = self.job_layers()
+                self._use_job(self.job_layers())
                 if not self._check_layers():
                     return
             self.add_click(self.click_at(e.pos(), e.mapPoint()))
@@ -202,6 +202,15 @@ class PoleLineMapTool(QgsMapToolEdit):
             e.ignore()
             return
         e.accept()
+
+    def activate(self) -> None:
+        super().activate()
+        self._use_job(self.job_layers())
+
+    def _use_job(self, layers: Optional[JobLayers]) -> None:
+        if layers is not None and layers is not self._layers:
+            self.options.use_layer_pick_lists(layers.nodes, layers.connections)
+        self._layers = layers
 
     def deactivate(self) -> None:
         self.cancel()

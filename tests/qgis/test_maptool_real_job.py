@@ -59,7 +59,8 @@ def job(qgis_canvas, qgis_new_project, tmp_path):
     path = str(tmp_path / "job.gpkg")
     layers_gpkg.write_job_gpkg(layers_gpkg.JobData(JOB, "Real job", NODES, CONNS, [],
                                                    server_url="http://127.0.0.1:1/api/v3"),
-                               path)
+                               path, pick_lists={"node_type": ["pole", "new anchor", "reference"],
+                                                 "connection_type": ["aerial cable", "guy"]})
     layers = layers_project.add_job_layers(path, canvas=None, zoom=False)
     canvas = qgis_canvas
     canvas.window().show()
@@ -99,6 +100,10 @@ def test_drawing_on_a_real_job_plans_exactly_its_creates(job):
     found = job_layers_for(layers["section"])
     assert found.nodes is layers["node"] and found.connections is layers["connection"]
     assert len(manager.keepers) == 1
+    # the job's pick-lists (from its model) replace the default lists in the toolbar widget
+    assert tool.options.node_type_items() == ["pole", "new anchor", "reference"]
+    combo = tool.options.connection_type_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["aerial cable", "guy"]
     # (a plan before any edit is left out: see the report on WAL and read-only OGR handles)
     points = [(-77.0300, 40.1070), (-77.0290, 40.1068), (-77.0280, 40.1071),
               (-77.0270, 40.1069)]
