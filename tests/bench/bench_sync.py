@@ -46,12 +46,12 @@ def calls_vs_minimum(n_edits: int = 300, faults: bool = False) -> dict:
             snap = load_snapshot(journal, client, sb.job_id)
             edits = make_edits(snap, n_edits, seed=5)
             plan = plan_push(journal, sb.job_id, edits.working, edits.schemas, edits.new_items)
-            before = sb.stats["requests"]
+            before = client.governor.stats.calls  # every HTTP attempt, client retries included
             if faults:
                 sb.set_faults(error_rate=0.10, drop_after_write_rate=0.05)
             res = ex.Executor(journal, client, sb.job_id, backoff_s=0.01, max_backoff_s=0.05).run()
             sb.clear_faults()
-            used = sb.stats["requests"] - before
+            used = client.governor.stats.calls - before
             journal.close()
         return {
             "edits": edits.edits,
@@ -64,7 +64,7 @@ def calls_vs_minimum(n_edits: int = 300, faults: bool = False) -> dict:
         sb.stop()
 
 
-def token_utilisation(bucket: int = 1000, ops: int = 500, scale: float = 60.0) -> dict:
+def token_utilisation(bucket: int = 1000, ops: int = 500, scale: float = 30.0) -> dict:
     """Writes' share of the tokens granted in the windows the drain used (last window excluded)."""
     sb = start_sandbox(sample_nodes=10, seed=32, bucket_size=bucket, time_scale=scale)
     try:
