@@ -1,6 +1,6 @@
 """The governor: paces every call to Katapult's two rate limits, and cancel tokens.
 
-Rules (see ``../shared/katapult-api/README.md``):
+Rules (from Katapult's rate-limit documentation):
 
 * at least ``min_interval_s`` between the starts of any two calls (general limit);
 * the token balance is always the one from the last ``meta`` the server sent; a new
