@@ -115,6 +115,16 @@ class RateLimiter:
             b = self.buckets[key]
             return {"token_count": b.tokens, "last_refill_time": b.last_refill_ms}
 
+    def refill_now(self) -> None:
+        """Reset every bucket to full now (a new window starts)."""
+        with self.lock:
+            now_ms = int(self.clock() * 1000)
+            for key, b in self.buckets.items():
+                b.size = self._grant()
+                b.tokens = b.size
+                b.last_refill_ms = now_ms
+                self._open_window(key, b)
+
     def drain(self, key: str) -> None:
         """Empty a key's bucket (used by a token-429 storm)."""
         with self.lock:

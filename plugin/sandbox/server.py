@@ -365,6 +365,10 @@ class SandboxServer:
             self.faults.update(drain_bucket=None)
             self.faults.count("drain_bucket")
 
+    def refill_now(self) -> None:
+        """Reset every key's bucket to full now (also ``POST /__admin/refill``)."""
+        self.limiter.refill_now()
+
     @property
     def stats(self) -> dict:
         """Per refill window tokens granted/spent, 429s by kind, request counts, fault hits."""
@@ -576,6 +580,9 @@ class SandboxServer:
                 h.send_json(400, {"error": str(exc)})
                 return
             h.send_json(200, self.faults.snapshot())
+        elif path == "/__admin/refill" and method == "POST":
+            self.limiter.refill_now()
+            h.send_json(200, {"refilled": True})
         elif path == "/__admin/save" and method == "POST":
             self.save_state()
             h.send_json(200, {"saved": bool(self.state_file)})

@@ -147,3 +147,23 @@ def test_bad_cost_overrides_are_refused():
         SandboxServer(costs={"noSuchOperation": 1})
     with pytest.raises(ValueError):
         SandboxServer(costs={"listNodes": -1})
+
+
+def test_refill_now_and_admin_refill(sandbox_factory):
+    import urllib.request
+
+    srv = sandbox_factory(general_interval_ms=0, bucket_size=50)
+    sandbox_call(srv, "POST", "/jobs", body={"name": "a", "model": "m"})
+    assert sandbox_call(srv, "GET", "/users")[1]["meta"]["token_count"] == 39
+    srv.refill_now()
+    assert sandbox_call(srv, "GET", "/users")[1]["meta"]["token_count"] == 49
+    req = urllib.request.Request(
+        srv.root_url + "/__admin/refill",
+        method="POST",
+        data=b"",
+        headers={"X-Admin-Token": srv.admin_token},
+    )
+    with urllib.request.urlopen(req) as resp:
+        assert resp.status == 200
+    assert sandbox_call(srv, "GET", "/users")[1]["meta"]["token_count"] == 49
+    assert [w["granted"] for w in srv.stats["windows"]] == [50, 50, 50]
