@@ -428,7 +428,12 @@ class TopologyKeeper(QObject):
                 spans_to_delete = self._spans_of_deleted_nodes(deleted)
             sections_to_delete = self._sections_of(list(spans_to_delete.values())
                                                    + list(deleted_spans.values()))
-            section_moves = self._section_moves(span_changes)
+            reshaped = dict(span_changes)
+            for fid in changed - set(span_changes):  # e.g. a breakpoint moved by the user
+                feat = self.connections.getFeature(fid)
+                if feat.isValid() and feat.hasGeometry():
+                    reshaped[fid] = QgsGeometry(feat.geometry())
+            section_moves = self._section_moves(reshaped)
             self._apply(self.connections, tr("Keep spans on their poles"), members,
                         geometries=span_changes, attributes=attr_changes,
                         deletions=list(spans_to_delete))

@@ -25,6 +25,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.gui import QgsMapCanvas, QgsMapToolEdit, QgsRubberBand, QgsSnapIndicator
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
@@ -48,6 +49,11 @@ WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 def tr(text: str) -> str:
     """Translate in the ``PoleLine`` context."""
     return QCoreApplication.translate("PoleLine", text)
+
+
+def _alive(layers: JobLayers) -> bool:
+    """False once one of the job's layers was deleted (removed from the project)."""
+    return all(not sip.isdeleted(layer) for layer in layers.all())
 
 
 @dataclass
@@ -96,7 +102,7 @@ class PoleLineMapTool(QgsMapToolEdit):
     # -- layers and coordinates ------------------------------------------------
     def job_layers(self) -> Optional[JobLayers]:
         """The job being drawn into: given explicitly, else the current layer's job."""
-        if self.fixed_layers is not None:
+        if self.fixed_layers is not None and _alive(self.fixed_layers):
             return self.fixed_layers
         return job_layers_for(self.canvas().currentLayer())
 
@@ -167,6 +173,9 @@ class PoleLineMapTool(QgsMapToolEdit):
 
     # -- events ----------------------------------------------------------------
     def canvasMoveEvent(self, e) -> None:
+        if self._layers is not None and not _alive(self._layers):
+            self.cancel()  # the job's layers were removed while drawing
+            self._layers = None
         self._layers = self._layers or self.job_layers()
         if self._layers is None:
             return
@@ -180,6 +189,9 @@ class PoleLineMapTool(QgsMapToolEdit):
         if e.button() == Qt.MouseButton.RightButton:
             self.finish()
         elif e.button() == Qt.MouseButton.LeftButton:
+            if self._layers is not None and not _alive(self._layers):
+                self.cancel()
+                self._layers = None
             if not self.clicks:
                 self._use_job(self.job_layers())
                 if not self._check_layers():
@@ -321,6 +333,10 @@ class PoleLineMapTool(QgsMapToolEdit):
             self.say(str(exc), Qgis.Warning)
             return None
         units = self.options.units()
+        if not result.node_ids and not result.connection_ids:
+            self.say(tr("Nothing to add: a single existing pole makes no span."))
+            self.cancel()
+            return result
         text = tr("Added {poles} pole(s) and {spans} span(s) ({length}); they are sent on "
                   "Push.").format(poles=len(result.node_ids), spans=len(result.connection_ids),
                                   length=geo.format_length(sum(lengths), units))

@@ -12,6 +12,7 @@ from qgis.core import (
     QgsSnappingConfig,
     QgsTolerance,
 )
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 
 from plugin.layers.topology import TopologyKeeper
@@ -80,7 +81,7 @@ def scene(qgis_canvas, qgis_new_project, settings, tmp_path, request):
     canvas.unsetMapTool(tool)
     tool.clean()
     for layer in layers.all():
-        if layer.isEditable():
+        if not sip.isdeleted(layer) and layer.isEditable():
             layer.rollBack()
 
 
@@ -189,6 +190,23 @@ def test_backspace_enter_and_bad_input(scene):
     mouse(canvas, tool, p1)
     assert len(tool.clicks) == 1 and "already a span" in tool.messages[-1][0]
     key(tool, Qt.Key_Escape)
+
+
+def test_single_existing_pole_adds_nothing_and_removed_layers_cancel(scene):
+    canvas, layers, tool, _ = scene
+    mouse(canvas, tool, pixel_of(canvas, offset(200, 0)))  # the existing pole only
+    key(tool, Qt.Key_Return)
+    assert "Nothing to add" in tool.messages[-1][0]
+    assert len(by_kp(layers.nodes)) == 1 and not by_kp(layers.connections)
+    mouse(canvas, tool, pixel_of(canvas, offset(0, 0)))
+    assert len(tool.clicks) == 1
+    for layer in layers.all():
+        layer.rollBack()
+    QgsProject.instance().removeMapLayers([lyr.id() for lyr in layers.all()])
+    QCoreApplication.processEvents()
+    mouse(canvas, tool, pixel_of(canvas, offset(90, 0)))  # no crash: drawing dropped
+    assert tool.clicks == []
+    assert "Select a layer of the Katapult job" in tool.messages[-1][0]
 
 
 def test_read_only_layer_is_explained(scene):

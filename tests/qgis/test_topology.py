@@ -157,9 +157,14 @@ def test_span_end_dragged_into_empty_space_or_onto_itself_goes_back(job):
     span = by_kp(layers.connections)[S2]
     assert coords(span) == [PB, PC] and span["node_id_1"] == B
     assert "itself" in notes[-1]
-    # moving a breakpoint is fine and untouched
+    # moving a breakpoint is fine: the span keeps it, its section follows its spot
     move_span_vertex(layers, S1, 1, (-77.0291, 40.1003))
     assert coords(by_kp(layers.connections)[S1])[1] == (-77.0291, 40.1003)
+    sec = point(by_kp(layers.sections)["-Sec1on0000000000000"])
+    assert sec == pytest.approx((-77.0291, 40.1003), abs=1e-7)
+    layers.connections.undoStack().undo()
+    sec = point(by_kp(layers.sections)["-Sec1on0000000000000"])
+    assert sec == pytest.approx(BREAK, abs=1e-7)
 
 
 def test_deleting_a_node_asks_and_deletes_spans_and_sections(job):
