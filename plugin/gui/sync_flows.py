@@ -273,13 +273,14 @@ class SyncController(QObject):
                     "{0} edits are still being sent; pull when the queue is empty (or cancel it)."
                 ).format(counts["pending"] + counts["sent"])
             )
-        from ..layers.geopackage import read_meta
         from ..layers.refresh import fetch_refresh
 
-        since = read_meta(path).get("nodes_cursor") or None
+        # The whole node list, not only what changed since the last pull: a GET costs one
+        # token either way, and only the full list shows nodes deleted on the server (a
+        # remote delete of a node edited here must become a conflict, not a 404 at push).
         rid = self.worker.submit_read(
             lambda client, cancel: fetch_refresh(
-                client, job_id, since, cancel=cancel, lane="interactive"
+                client, job_id, None, cancel=cancel, lane="interactive"
             )
         )
         self._pulls[rid] = job

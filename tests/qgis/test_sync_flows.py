@@ -193,3 +193,32 @@ def test_pull_merges_and_conflicts_wait_for_the_user(job):
     j = Journal(path)
     assert all(op.entity_id != d for op in j.operations(["pending", "sent", "held"]))
     j.close()
+
+
+def test_remote_delete_of_a_locally_edited_feature_keep_mine_recreates_it(job):
+    sb, client, path, layers, worker, controller = job
+    nodes = layers["node"]
+    feats = features(nodes)
+    victim = sorted(feats)[4]
+    spec = text_field(path, nodes, feats[victim])
+    for conn in client.list_connections(sb.job_id):  # the spans go with it, as a user would do
+        if victim in (conn["node_id_1"], conn["node_id_2"]):
+            client.delete_connection(sb.job_id, conn["id"])
+    client.delete_node(sb.job_id, victim)
+    nodes.startEditing()
+    nodes.changeAttributeValue(feats[victim].id(), nodes.fields().indexOf(spec.name), "still here")
+    assert nodes.commitChanges()
+    finished = []
+    controller.pullFinished.connect(lambda p, summary: finished.append(summary))
+    controller.pull((path, sb.job_id))
+    assert wait_until(lambda: finished, 30)
+    records = conflicts_of(path)
+    node_conflicts = [r for r in records if r["kind"] == "node"]
+    assert [r["entity_id"] for r in node_conflicts] == [victim]
+    assert [f["field"] for f in node_conflicts[0]["fields"]] == ["entity"]
+    controller.resolve(path, sb.job_id, node_conflicts[0], default="mine")
+    assert victim in features(nodes)  # the feature stays
+    status, counts = drain(worker, controller, path, sb.job_id)
+    assert status == "drained" and counts["failed"] == 0
+    again = server_nodes(sb)[victim]  # re-created under the same id, with the local edit
+    assert list(again["attributes"][spec.attribute].values()) == ["still here"]
