@@ -32,6 +32,7 @@ from typing import Callable
 from .errors import CancelledError
 
 LANES = ("interactive", "bulk")
+MAX_WINDOW_RECORDS = 1000  # refill windows kept in ``stats.windows`` (about 16 hours)
 
 
 class CancelToken:
@@ -396,6 +397,7 @@ class Governor:
             self._late_refills = 0
             self.stats.windows.append(WindowRecord(refill_ms, now, count + cost, 1, cost,
                                                    count))
+            del self.stats.windows[:-MAX_WINDOW_RECORDS]
             return
         if refill_ms < self._refill_ms:
             return  # an answer from an older window arriving late: nothing to learn
