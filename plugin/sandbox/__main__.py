@@ -49,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OPERATION=TOKENS",
         help="override a token cost, e.g. listNodes=2 or model_path=500 (repeatable)",
     )
+    p.add_argument(
+        "--extra-key",
+        action="append",
+        default=[],
+        metavar="KEY=ROLE",
+        help='another API key: ROLE is member, "INVALID USER" or "PERMISSION DENIED" (repeatable)',
+    )
     p.add_argument("--state", metavar="FILE", help="JSON file that keeps the data across restarts")
     p.add_argument(
         "--admin-token", help="token for /__admin routes (header X-Admin-Token); random if omitted"
@@ -100,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
             if not sep or not tokens.strip().isdigit():
                 raise ValueError(f"--cost needs OPERATION=TOKENS, got {item!r}")
             costs[op.strip()] = int(tokens)
+        extra = {}
+        for item in args.extra_key:
+            k, sep, role = item.partition("=")
+            if not sep:
+                raise ValueError(f"--extra-key needs KEY=ROLE, got {item!r}")
+            extra[k] = role
         server = SandboxServer(
             api_key=args.api_key,
             port=args.port,
@@ -110,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             general_interval_ms=args.general_interval_ms,
             refill_period_s=args.refill_period_s,
             costs=costs,
+            extra_keys=extra,
             state_file=args.state,
             admin_token=args.admin_token,
             faults=faults,

@@ -21,6 +21,8 @@ class Ctx:
     body: Any  # parsed JSON object for JSON routes, bytes for uploads
     content_type: str
     root_url: str
+    uid: str | None = None  # the caller (None: the main sandbox user)
+    admin: bool = True  # company admin?
 
 
 @dataclass
@@ -467,14 +469,14 @@ _TABLE: list[tuple] = [
         lambda c: c.store.get_model(c.params["modelKey"], Store.parse_model_paths(_q(c, "paths"))),
         "none",
     ),
-    ("GET", "/users", "listUsers", 1, lambda c: c.store.list_users(), "none"),
-    ("GET", "/users/whoami", "whoAmI", 1, lambda c: c.store.whoami(), "none"),
+    ("GET", "/users", "listUsers", 1, lambda c: c.store.list_users(c.admin), "none"),
+    ("GET", "/users/whoami", "whoAmI", 1, lambda c: c.store.whoami(c.uid), "none"),
     (
         "GET",
         "/users/{user_id}",
         "getUser",
         1,
-        lambda c: c.store.get_user(c.params["user_id"]),
+        lambda c: c.store.get_user(c.params["user_id"], c.uid, c.admin),
         "none",
     ),
     (

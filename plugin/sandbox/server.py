@@ -20,6 +20,8 @@ from .limits import RateLimiter
 from .store import RawJson, Store
 
 API_PREFIX = "/api/v3"
+# Roles of additional keys: a non-admin company member, or keys the middleware refuses.
+EXTRA_KEY_ROLES = ("member", "INVALID USER", "PERMISSION DENIED")
 MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 
@@ -213,6 +215,7 @@ class SandboxServer:
         general_interval_ms: float = 50,
         refill_period_s: float = 60.0,
         costs: dict[str, int] | None = None,
+        extra_keys: dict[str, str] | None = None,
         state_file: str | os.PathLike | None = None,
         admin_token: str | None = None,
         faults: dict | None = None,
@@ -234,6 +237,13 @@ class SandboxServer:
         self.verbose = verbose
         self.max_json_bytes = max_json_bytes
         self.max_upload_bytes = max_upload_bytes
+        self.extra_keys = dict(extra_keys or {})
+        for k, role in self.extra_keys.items():
+            if role not in EXTRA_KEY_ROLES or not k or k == api_key:
+                raise ValueError(
+                    f"extra key {k!r}: role must be one of {', '.join(EXTRA_KEY_ROLES)}"
+                    " and the key must differ from api_key"
+                )
         self.costs = dict(costs or {})
         for op, value in self.costs.items():
             if op not in routes.OPERATIONS and op != "model_path":
@@ -404,8 +414,11 @@ class SandboxServer:
             # Middleware: key, general limit, fault storms.
             if not key:
                 raise MiddlewareError(400, "MISSING API KEY")
-            if key != self.api_key:
+            role = "admin" if key == self.api_key else self.extra_keys.get(key)
+            if role is None:
                 raise MiddlewareError(401, "INVALID API KEY")
+            if role in ("INVALID USER", "PERMISSION DENIED"):
+                raise MiddlewareError(403, role)
             if not self.limiter.general_ok(key, arrival):
                 raise MiddlewareError(429, "GENERAL RATE LIMIT EXCEEDED")
             faulty = self.faults.applies(sub)
@@ -421,10 +434,17 @@ class SandboxServer:
             h.read_body(self.max_upload_bytes)
             h.send_json(err.status, {"error": err.error})
             return
-        self._route(h, method, sub, query, key, faulty)
+        self._route(h, method, sub, query, key, faulty, role)
 
     def _route(
-        self, h: _Handler, method: str, sub: str, query: dict, key: str, faulty: bool
+        self,
+        h: _Handler,
+        method: str,
+        sub: str,
+        query: dict,
+        key: str,
+        faulty: bool,
+        role: str = "admin",
     ) -> None:
         now = time.time()
         route, params, known = routes.match(method, sub)
@@ -448,6 +468,8 @@ class SandboxServer:
             None,
             h.headers.get("Content-Type") or "",
             self.root_url,
+            uid=None if role == "admin" else Store.MEMBER_UID,
+            admin=role == "admin",
         )
         try:
             limit = self.max_upload_bytes if route.body == "jpeg" else self.max_json_bytes

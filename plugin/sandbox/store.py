@@ -1224,23 +1224,32 @@ class Store:
                 out[p] = copy.deepcopy(node)
             return out
 
-    def whoami(self) -> dict:
-        u = self.users[self.me]
+    MEMBER_UID = "sandboxUser0000000002"
+
+    def whoami(self, uid: str | None = None) -> dict:
+        uid = uid or self.me
+        u = self.users[uid]
         return {
-            "uid": self.me,
+            "uid": uid,
             "email": u.get("email"),
             "user_group": self.company_id,
             "root_company": self.company_id,
         }
 
-    def list_users(self) -> list:
+    def list_users(self, admin: bool = True) -> list:
+        if not admin:
+            raise ApiError(403, "forbidden", "Listing users requires a company admin")
         with self.lock:
             return [
                 {k: u.get(k) for k in ("uid", "email", "name", "last_active", "creation_date")}
                 for u in self.users.values()
             ]
 
-    def get_user(self, user_id: str) -> dict:
+    def get_user(self, user_id: str, uid: str | None = None, admin: bool = True) -> dict:
+        if not admin and user_id != (uid or self.me):
+            raise ApiError(
+                403, "forbidden", "Reading another user's record requires a company admin"
+            )
         with self.lock:
             u = self.users.get(user_id)
             if u is None:

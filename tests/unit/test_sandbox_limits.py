@@ -167,3 +167,32 @@ def test_refill_now_and_admin_refill(sandbox_factory):
         assert resp.status == 200
     assert sandbox_call(srv, "GET", "/users")[1]["meta"]["token_count"] == 49
     assert [w["granted"] for w in srv.stats["windows"]] == [50, 50, 50]
+
+
+def test_extra_keys_member_and_refused_users(sandbox_factory):
+    srv = sandbox_factory(
+        general_interval_ms=0,
+        extra_keys={
+            "member-key": "member",
+            "gone-key": "INVALID USER",
+            "no-key": "PERMISSION DENIED",
+        },
+    )
+    assert sandbox_call(srv, "GET", "/", api_key="gone-key") == (403, {"error": "INVALID USER"})
+    assert sandbox_call(srv, "GET", "/", api_key="no-key") == (403, {"error": "PERMISSION DENIED"})
+    s, body = sandbox_call(srv, "GET", "/users/whoami", api_key="member-key")
+    me = body["data"]["uid"]
+    assert s == 200 and me != srv.store.me
+    s, body = sandbox_call(srv, "GET", "/users", api_key="member-key")
+    assert s == 403 and body["type"] == "forbidden"
+    assert sandbox_call(srv, "GET", f"/users/{me}", api_key="member-key")[0] == 200
+    assert sandbox_call(srv, "GET", f"/users/{srv.store.me}", api_key="member-key")[0] == 403
+    assert sandbox_call(srv, "GET", "/users")[0] == 200
+    # each key has its own bucket
+    a = sandbox_call(srv, "GET", "/users/whoami", api_key="member-key")[1]["meta"]["token_count"]
+    b = sandbox_call(srv, "GET", "/users/whoami")[1]["meta"]["token_count"]
+    assert (a, b) == (9997, 9998)
+    with pytest.raises(ValueError):
+        from plugin.sandbox import SandboxServer
+
+        SandboxServer(extra_keys={"k": "superuser"})
