@@ -375,6 +375,10 @@ class SyncWorker(QObject):
             self._draining = None
             journal.close()
             self.progress.emit(final)
+            _log(
+                f"Sync {status}: {final['counts']}" + (f" ({message})" if message else ""),
+                warning=status not in ("drained", "paused", "cancelled"),
+            )
             self.drainFinished.emit(status, message, final["counts"])
             self._end_task_signal.emit(status == ex.DRAINED)
 
@@ -428,6 +432,16 @@ class SyncWorker(QObject):
         if self._task is not None:
             self._task.finalize(bool(ok))
             self._task = None
+
+
+def _log(text: str, warning: bool = False) -> None:
+    """Log under the Katapult tag (masked by qgis_log); never raises."""
+    try:
+        from . import qgis_log
+
+        (qgis_log.warning if warning else qgis_log.info)(text)
+    except Exception:  # noqa: BLE001 - logging must not break a drain
+        pass
 
 
 def _mask(text: str) -> str:

@@ -227,6 +227,15 @@ class SyncController(QObject):
             raise SyncError(_tr("Some new features could not get an id; push again."))
         for problem in plan.problems:
             self.message.emit(_tr("Not sent: {0}").format(problem.message), 1)
+        try:
+            from .. import qgis_log
+
+            qgis_log.info(
+                f"Push planned {len(plan.changes)} operation(s) for job {job_id}; "
+                f"{len(plan.problems)} feature(s) could not be planned"
+            )
+        except Exception:  # noqa: BLE001 - logging is advisory
+            pass
 
         def commit(worker: Any, cancel: Any) -> dict:
             j = Journal(path)
