@@ -7,6 +7,11 @@ import time
 from typing import Callable
 
 
+def mask_key(key: str) -> str:
+    """An API key as shown in stats: first two characters, then ``***``."""
+    return key[:2] + "***"
+
+
 class Bucket:
     """One key's token bucket: resets to full ``period`` after ``last_refill_ms``."""
 
@@ -148,7 +153,7 @@ class RateLimiter:
                 "requests": self.counts["requests"],
                 "by_status": dict(self.counts["by_status"]),
                 "429": {"general": self.counts["429_general"], "token": self.counts["429_token"]},
-                "windows": [dict(w) for w in self.windows],
+                "windows": [dict(w, key=mask_key(w["key"])) for w in self.windows],
                 "bucket_size": self.bucket_size,
                 "refill_period_s": self.refill_period_s,
                 "general_interval_s": self.general_interval_s,

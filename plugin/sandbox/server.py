@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import sys
@@ -20,6 +21,7 @@ from .limits import RateLimiter
 from .store import RawJson, Store
 
 API_PREFIX = "/api/v3"
+_API_KEY_RE = re.compile(r"((?:^|[?&])api_key=)[^&\s]*")
 # Roles of additional keys: a non-admin company member, or keys the middleware refuses.
 EXTRA_KEY_ROLES = ("member", "INVALID USER", "PERMISSION DENIED")
 MAX_JSON_BYTES = 8 * 1024 * 1024
@@ -71,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt: str, *args: Any) -> None:  # noqa: D401 - quiet by default
         if self.server.sandbox.verbose:
-            super().log_message(fmt, *args)
+            super().log_message("%s", _API_KEY_RE.sub(r"\1***", fmt % args))
 
     def do_GET(self) -> None:
         self._dispatch("GET")

@@ -196,3 +196,11 @@ def test_extra_keys_member_and_refused_users(sandbox_factory):
         from plugin.sandbox import SandboxServer
 
         SandboxServer(extra_keys={"k": "superuser"})
+
+
+def test_stats_and_logs_never_show_the_key(sandbox_factory, capsys):
+    srv = sandbox_factory(api_key="very-secret-key", general_interval_ms=0, verbose=True)
+    sandbox_call(srv, "GET", "/jobs", api_key="very-secret-key")
+    assert "very-secret-key" not in repr(srv.stats)
+    err = capsys.readouterr().err
+    assert "api_key=***" in err and "very-secret-key" not in err
