@@ -246,9 +246,17 @@ def test_every_operation_conforms(spec, sandbox_factory):
     rec = Recorder(srv, ops)
     _run_scenario(rec, srv)
     # token 429 and general 429 shapes too
-    tight = sandbox_factory(sample_nodes=0, bucket_size=5, general_interval_ms=0)
+    tight = sandbox_factory(
+        sample_nodes=0,
+        bucket_size=5,
+        general_interval_ms=0,
+        extra_keys={"member-key": "member", "gone-key": "INVALID USER"},
+    )
     rec2 = Recorder(tight, ops)
     rec2("listModels")
+    rec2("listUsers", api_key="member-key")
+    rec2("getUser", {"user_id": tight.store.me}, api_key="member-key")
+    rec2("whoAmI", api_key="gone-key")
     tight.limiter.general_interval_s = 60.0
     rec2("whoAmI")
     rec2("whoAmI")
