@@ -284,6 +284,9 @@ class SandboxServer:
         """Load or generate data, bind 127.0.0.1 and serve in a background thread."""
         from .generator import generate_sample_job, render_recipe, seed_world
 
+        if self._httpd is not None:
+            raise RuntimeError("this SandboxServer is already running")
+
         self.store.render_photo = render_recipe
         loaded = False
         if self.state_file and os.path.exists(self.state_file):
