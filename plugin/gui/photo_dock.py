@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import os
+import sqlite3
 from typing import Any, Optional
 
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsFeatureRequest, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QCoreApplication, QSize, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QBrush, QColor, QIcon, QImage, QPainter, QPixmap
@@ -55,6 +56,7 @@ KIND_PROPERTY = "katapult/kind"
 JOB_PROPERTY = "katapult/job_id"
 ID_FIELD = "kp_id"
 CONNECTION_FIELD = "connection_id"
+PHOTOS_FIELD = "kp_photos"
 THUMB_SIZE = "small"
 ICON_PIXELS = 120
 ROLE_PHOTO_ID = Qt.UserRole + 1
@@ -315,11 +317,8 @@ class PhotoDock(QgsDockWidget):
 
     def show_item(self, item: ItemRef, gpkg_path: str, job_id: str) -> None:
         """Show ``item`` of the job in ``gpkg_path`` (the map selection calls this)."""
-        store = PhotoStore(gpkg_path)
-        try:
-            label = store.item_label(item.kind, item.item_id, item.connection_id)
-        finally:
-            store.journal.close()
+        store = open_store(gpkg_path)
+        label = store.item_label(item.kind, item.item_id, item.connection_id)
         self.context = ItemContext(item, gpkg_path, job_id, label)
         self.refresh()
 
@@ -328,12 +327,9 @@ class PhotoDock(QgsDockWidget):
         if self.context is None:
             return []
         store = PhotoStore(self.context.gpkg_path)
-        try:
-            return store.photos_for(
-                self.context.item.kind, self.context.item.item_id, self.context.item.connection_id
-            )
-        finally:
-            store.journal.close()
+        return store.photos_for(
+            self.context.item.kind, self.context.item.item_id, self.context.item.connection_id
+        )
 
     def refresh(self) -> None:
         """Rebuild the thumbnails from the snapshot (thumbnails come in asynchronously)."""
@@ -366,7 +362,38 @@ class PhotoDock(QgsDockWidget):
                     ctx.job_id, entry.photo_id, THUMB_SIZE, self._thumb_ready, self._thumb_failed
                 )
         self._update_buttons()
+        self._show_count_on_layer(len(entries))
         self.refreshed.emit(len(entries))
+
+    def _show_count_on_layer(self, count: int) -> None:
+        """Keep the item's ``kp_photos`` display field in step (display only, not planned)."""
+        ctx = self.context
+        if ctx is None:
+            return
+        for layer in QgsProject.instance().mapLayers().values():
+            if (
+                not isinstance(layer, QgsVectorLayer)
+                or layer.customProperty(KIND_PROPERTY) != ctx.item.kind
+                or str(layer.customProperty(JOB_PROPERTY) or "") != ctx.job_id
+                or gpkg_of(layer) != ctx.gpkg_path
+            ):
+                continue
+            fields = layer.fields()
+            idx, id_idx = fields.indexOf(PHOTOS_FIELD), fields.indexOf(ID_FIELD)
+            cid_idx = fields.indexOf(CONNECTION_FIELD)
+            if idx < 0 or id_idx < 0:
+                continue
+            value = ctx.item.item_id.replace("'", "''")
+            expression = f"\"{ID_FIELD}\" = '{value}'"
+            if ctx.item.kind == "section" and cid_idx >= 0 and ctx.item.connection_id:
+                conn = ctx.item.connection_id.replace("'", "''")
+                expression += f" AND \"{CONNECTION_FIELD}\" = '{conn}'"
+            request = QgsFeatureRequest().setFilterExpression(expression)
+            request.setFlags(QgsFeatureRequest.NoGeometry)
+            changes = {f.id(): {idx: count} for f in layer.getFeatures(request) if f[idx] != count}
+            if changes:
+                layer.dataProvider().changeAttributeValues(changes)
+                layer.triggerRepaint()
 
     @staticmethod
     def _caption(entry: PhotoEntry) -> str:
@@ -443,10 +470,7 @@ class PhotoDock(QgsDockWidget):
 
         def work(client: Any, cancel: Any) -> Any:
             store = PhotoStore(ctx.gpkg_path)
-            try:
-                return fn(PhotoActions(client, ctx.job_id, store), cancel)
-            finally:
-                store.journal.close()
+            return fn(PhotoActions(client, ctx.job_id, store), cancel)
 
         def ok(_result: Any) -> None:
             self._busy = False
@@ -491,10 +515,7 @@ class PhotoDock(QgsDockWidget):
             return
         if photo_id is None:
             store = PhotoStore(ctx.gpkg_path)
-            try:
-                rows = store.picker((ctx.item.kind, ctx.item.item_id, ctx.item.connection_id))
-            finally:
-                store.journal.close()
+            rows = store.picker((ctx.item.kind, ctx.item.item_id, ctx.item.connection_id))
             dialog = PhotoPickerDialog(rows, self)
             if dialog.exec_() != QDialog.Accepted or not dialog.photo_id():
                 return
@@ -523,34 +544,31 @@ class PhotoDock(QgsDockWidget):
 
     def _ask_target(self, ctx: ItemContext) -> Optional[ItemRef]:
         store = PhotoStore(ctx.gpkg_path)
-        try:
-            here = store.item(ctx.item.kind, ctx.item.item_id, ctx.item.connection_id) or {}
-            options = []
-            for cand in store.node_candidates():
-                if ctx.item.kind == "node" and cand.item_id == ctx.item.item_id:
-                    continue
-                options.append(
-                    (
-                        _rough_distance(here, cand.lat, cand.lon),
-                        cand.label,
-                        ItemRef("node", cand.item_id),
-                    )
+        here = store.item(ctx.item.kind, ctx.item.item_id, ctx.item.connection_id) or {}
+        options = []
+        for cand in store.node_candidates():
+            if ctx.item.kind == "node" and cand.item_id == ctx.item.item_id:
+                continue
+            options.append(
+                (
+                    _rough_distance(here, cand.lat, cand.lon),
+                    cand.label,
+                    ItemRef("node", cand.item_id),
                 )
-            for (conn, sid), sec in store.journal.base_all("section").items():
-                if ctx.item.kind == "section" and (conn, sid) == (
-                    ctx.item.connection_id,
-                    ctx.item.item_id,
-                ):
-                    continue
-                options.append(
-                    (
-                        _rough_distance(here, sec.get("latitude"), sec.get("longitude")),
-                        store.item_label("section", sid, conn),
-                        ItemRef("section", sid, conn),
-                    )
+            )
+        for (conn, sid), sec in store.journal.base_all("section").items():
+            if ctx.item.kind == "section" and (conn, sid) == (
+                ctx.item.connection_id,
+                ctx.item.item_id,
+            ):
+                continue
+            options.append(
+                (
+                    _rough_distance(here, sec.get("latitude"), sec.get("longitude")),
+                    store.item_label("section", sid, conn),
+                    ItemRef("section", sid, conn),
                 )
-        finally:
-            store.journal.close()
+            )
         options.sort(key=lambda o: o[0])
         labels = [
             f"{label}  ({dist:.0f} m)" if math.isfinite(dist) else label
@@ -741,6 +759,46 @@ class PhotoDock(QgsDockWidget):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().closeEvent(event)
+
+
+_OPENED: set[str] = set()
+
+
+def open_store(gpkg_path: str) -> PhotoStore:
+    """The job's :class:`PhotoStore`; the first time, reopen the job's layers if needed.
+
+    The journal switches the GeoPackage to WAL mode; QGIS layers whose read-only
+    OGR connection was opened before that then read nothing ("unable to open
+    database file") until they are reloaded. Layers being edited are left alone
+    (QGIS opened them for update, in WAL mode already).
+    """
+    key = os.path.abspath(gpkg_path)
+    if key in _OPENED:
+        return PhotoStore(gpkg_path)
+    before = _journal_mode(gpkg_path)
+    store = PhotoStore(gpkg_path)
+    _OPENED.add(key)
+    if before != "wal" and _journal_mode(gpkg_path) == "wal":
+        for layer in QgsProject.instance().mapLayers().values():
+            if (
+                isinstance(layer, QgsVectorLayer)
+                and layer.providerType() == "ogr"
+                and os.path.abspath(gpkg_of(layer)) == key
+                and not layer.isEditable()
+            ):
+                layer.reload()
+    return store
+
+
+def _journal_mode(path: str) -> str:
+    try:
+        con = sqlite3.connect(path, timeout=5)
+        try:
+            return str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return ""
 
 
 def _rough_distance(here: dict, lat: Any, lon: Any) -> float:

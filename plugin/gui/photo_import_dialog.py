@@ -209,10 +209,7 @@ class PhotoImportDialog(QDialog):
             from ..photos.qgis_exif import read_exif_qgis  # noqa: PLC0415
 
             store = PhotoStore(gpkg)
-            try:
-                candidates = store.node_candidates()
-            finally:
-                store.journal.close()
+            candidates = store.node_candidates()
             rows = scan_for_import(
                 list_folder(folder, recursive),
                 candidates,

@@ -10,11 +10,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..sync.journal import Journal
 from .exif import ExifInfo, read_exif_bytes
 from .jpeg_check import DEFAULT_WARN_BYTES, JpegCheck, check_jpeg_file
 from .matching import Candidate, Match, Matcher, PhotoClues
 from .planning import BatchPlan, UploadTarget, plan_batch
+from .store import shared_journal
 from .uploader import PhotoUploader, UploadReport
 
 DOWNLOAD_TIMEOUT = (5.0, 60.0)
@@ -119,11 +119,7 @@ def prepare_batch(
     estimate_seconds: Callable[[int], float] | None = None,
 ) -> BatchPlan:
     """Plan against what the journal already knows (content hashes)."""
-    journal = Journal(gpkg_path)
-    try:
-        known = PhotoUploader(None, journal, job_id).known_by_sha()
-    finally:
-        journal.close()
+    known = PhotoUploader(None, shared_journal(gpkg_path), job_id).known_by_sha()
     return plan_batch(checks, targets, known, estimate_seconds)
 
 
@@ -141,12 +137,7 @@ def execute_batch(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> UploadReport:
     """Journal the plan's uploads, then send them (exactly once) and return the report."""
-    journal = Journal(gpkg_path)
-    try:
-        uploader = PhotoUploader(
-            client, journal, job_id, fetch_bytes=lambda url: download(client, url)
-        )
-        op_ids = uploader.enqueue(plan)
-        return uploader.run(cancel=cancel, on_progress=on_progress, op_ids=op_ids)
-    finally:
-        journal.close()
+    journal = shared_journal(gpkg_path)
+    uploader = PhotoUploader(client, journal, job_id, fetch_bytes=lambda url: download(client, url))
+    op_ids = uploader.enqueue(plan)
+    return uploader.run(cancel=cancel, on_progress=on_progress, op_ids=op_ids)

@@ -9,11 +9,32 @@ are updated here so the dock shows the new state before the next pull.
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import Any
 
 from ..sync.journal import Journal
 from .index import PhotoEntry, photos_of, picker_rows, with_association
 from .matching import Candidate, buckets_from_attributes
+
+_JOURNALS: dict[str, Journal] = {}
+_JOURNALS_LOCK = threading.Lock()
+
+
+def shared_journal(gpkg_path: str) -> Journal:
+    """One :class:`Journal` per GeoPackage for the session (per-thread connections kept open).
+
+    The journal runs the file in WAL mode; closing the last sqlite connection
+    removes the ``-shm`` file, after which QGIS's read-only OGR connection to the
+    same GeoPackage fails ("unable to open database file"). Keeping our
+    connections open for the session avoids that.
+    """
+    key = os.path.abspath(gpkg_path)
+    with _JOURNALS_LOCK:
+        journal = _JOURNALS.get(key)
+        if journal is None:
+            journal = _JOURNALS[key] = Journal(gpkg_path)
+        return journal
 
 
 def location_key(kind: str, item_id: str, connection_id: str | None = None) -> str:
@@ -26,7 +47,7 @@ class PhotoStore:
 
     def __init__(self, gpkg_path: str, journal: Journal | None = None) -> None:
         self.path = gpkg_path
-        self.journal = journal or Journal(gpkg_path)
+        self.journal = journal or shared_journal(gpkg_path)
 
     # -- reading -----------------------------------------------------------
     def records(self) -> dict[str, dict]:

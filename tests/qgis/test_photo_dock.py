@@ -160,6 +160,9 @@ def test_dropped_files_upload_once_and_bad_files_are_refused(env):
     assert wait_for(lambda: dock.list.count() == shown + 2)
     fresh = server_node(env, node["id"])
     assert main_count(fresh) == 1
+    layer = env["layers"]["node"]
+    feature = next(f for f in layer.getFeatures() if f["kp_id"] == node["id"])
+    assert feature["kp_photos"] == len(fresh["photos"]) == dock.list.count()
     # the same files dropped again: nothing is sent twice
     done.clear()
     dock.upload_files(files, DROP_TRUE, confirm=False)
