@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -103,8 +104,8 @@ class ConflictDialog(QDialog):
         self.table.setHorizontalHeaderLabels(
             [_tr("Item"), _tr("What"), _tr("Before"), _tr("Mine"), _tr("Theirs"), _tr("Keep")]
         )
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.cellDoubleClicked.connect(self._on_double_click)
         lay.addWidget(self.table)
         row = QHBoxLayout()
@@ -116,8 +117,10 @@ class ConflictDialog(QDialog):
         row.addWidget(self.all_theirs)
         row.addStretch(1)
         lay.addLayout(row)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Apply | QDialogButtonBox.Cancel, self)
-        self.buttons.button(QDialogButtonBox.Apply).clicked.connect(self.apply)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self._combos: List[tuple] = []  # (conflict index, field, combo)
@@ -140,7 +143,7 @@ class ConflictDialog(QDialog):
                 ]
                 for col, text in enumerate(items):
                     item = QTableWidgetItem(text)
-                    item.setData(Qt.UserRole, index)
+                    item.setData(Qt.ItemDataRole.UserRole, index)
                     item.setToolTip(
                         json.dumps(
                             f.get(["", "", "base", "local", "remote"][col]) if col >= 2 else text,
@@ -189,5 +192,5 @@ class ConflictDialog(QDialog):
         item = self.table.item(row, 0)
         if item is None or self._show_item is None:
             return
-        conflict = self.conflicts[item.data(Qt.UserRole)]
+        conflict = self.conflicts[item.data(Qt.ItemDataRole.UserRole)]
         self._show_item(conflict["kind"], conflict["entity_id"])

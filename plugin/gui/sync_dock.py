@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
 from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDockWidget,
     QHBoxLayout,
@@ -106,7 +107,7 @@ def find_feature_id(layer: QgsVectorLayer, entity_id: str) -> Optional[int]:
     expr = QgsFeatureRequest().setFilterExpression(
         f"\"{ID_FIELD}\" = '{entity_id.replace(chr(39), chr(39) * 2)}'"
     )
-    expr.setFlags(QgsFeatureRequest.NoGeometry)
+    expr.setFlags(QgsFeatureRequest.Flag.NoGeometry)
     expr.setSubsetOfAttributes([])
     for feature in layer.getFeatures(expr):
         return feature.id()
@@ -136,7 +137,9 @@ def refresh_sync_field(layers: dict, states: dict, previous: Optional[dict] = No
         wanted = {(parent, eid): text for (k, parent, eid), text in states.items() if k == kind}
         subset = [i for i in (idx, id_idx, cid_idx) if i >= 0]
         req = (
-            QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(subset)
+            QgsFeatureRequest()
+            .setFlags(QgsFeatureRequest.Flag.NoGeometry)
+            .setSubsetOfAttributes(subset)
         )
         changes: dict = {}
         for f in layer.getFeatures(req):
@@ -222,9 +225,9 @@ class SyncDock(QDockWidget):
         lay.addWidget(self.auto_push)
         self.failed_table = QTableWidget(0, 3, body)
         self.failed_table.setHorizontalHeaderLabels([_tr("Item"), _tr("Id"), _tr("Server message")])
-        self.failed_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
-        self.failed_table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.failed_table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.failed_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.failed_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.failed_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.failed_table.cellClicked.connect(self._on_failed_clicked)
         lay.addWidget(QLabel(_tr("Operations the server refused (click to show the item):"), body))
         lay.addWidget(self.failed_table)
@@ -277,8 +280,14 @@ class SyncDock(QDockWidget):
         try:
             from qgis.core import Qgis
 
-            levels = {0: Qgis.Info, 1: Qgis.Warning, 2: Qgis.Critical}
-            self.iface.messageBar().pushMessage(_tr("Katapult"), text, levels.get(level, Qgis.Info))
+            levels = {
+                0: Qgis.MessageLevel.Info,
+                1: Qgis.MessageLevel.Warning,
+                2: Qgis.MessageLevel.Critical,
+            }
+            self.iface.messageBar().pushMessage(
+                _tr("Katapult"), text, levels.get(level, Qgis.MessageLevel.Info)
+            )
         except Exception:  # noqa: BLE001 - the dock text says it already
             pass
 
@@ -319,7 +328,7 @@ class SyncDock(QDockWidget):
                 self.iface.messageBar().pushMessage(
                     _tr("Katapult"),
                     _tr("The API key was refused; sending is paused until a valid key is entered."),
-                    Qgis.Warning,
+                    Qgis.MessageLevel.Warning,
                 )
             except Exception:  # noqa: BLE001 - the dock text already says it
                 pass
@@ -393,7 +402,7 @@ class SyncDock(QDockWidget):
                 ),
             ]
             for col, item in enumerate(items):
-                item.setData(Qt.UserRole, (op.kind, op.entity_id, op.op_id))
+                item.setData(Qt.ItemDataRole.UserRole, (op.kind, op.entity_id, op.op_id))
                 item.setToolTip(op.error or "")
                 self.failed_table.setItem(row, col, item)
         self._refresh_fields(journal)
@@ -430,7 +439,7 @@ class SyncDock(QDockWidget):
         item = self.failed_table.item(row, 0)
         if item is None:
             return
-        kind, entity_id, _op_id = item.data(Qt.UserRole)
+        kind, entity_id, _op_id = item.data(Qt.ItemDataRole.UserRole)
         self.show_feature(kind, entity_id)
 
     def watch_project(self, project: Optional[QgsProject] = None) -> None:

@@ -190,7 +190,7 @@ def measure_stall(n_ops: int = 1000, with_dock: bool = True) -> dict:
                 timer.setInterval(10)
                 timer.timeout.connect(tick)
                 timer.start()
-                loop.exec_()
+                loop.exec()
                 timer.stop()
                 return gaps
 
