@@ -99,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ plumbing
     def _dispatch(self, method: str) -> None:
         sb = self.server.sandbox
-        arrival = time.time()
+        arrival = sb.limiter.clock()
         try:
             sb._handle(self, method, arrival)
         except _DroppedError:
@@ -451,7 +451,7 @@ class SandboxServer:
         faulty: bool,
         role: str = "admin",
     ) -> None:
-        now = time.time()
+        now = self.limiter.clock()
         route, params, known = routes.match(method, sub)
         if route is None:
             h.read_body(self.max_upload_bytes)

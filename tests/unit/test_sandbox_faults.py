@@ -94,38 +94,48 @@ def test_rate_429_uses_its_own_seeded_rng(sandbox_factory):
     assert a == b and 429 in a and 200 in a
 
 
+class FakeClock:
+    """Epoch seconds that only move when told (the limiter's clock)."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_drain_bucket_gives_token_429_until_refill(sandbox_factory):
-    srv = sandbox_factory(general_interval_ms=0, time_scale=600)  # refill period 0.1 s
+    srv = sandbox_factory(general_interval_ms=0, time_scale=60)  # refill period 1 s
+    clock = srv.limiter.clock = FakeClock()
     assert sandbox_call(srv, "GET", "/jobs")[0] == 200
     srv.set_faults(drain_bucket=True)
+    clock.now += 0.9
     s, body = sandbox_call(srv, "GET", "/jobs")
-    assert (
-        s == 429
-        and body["type"] == "token_rate_limit_exceeded"
-        and body["meta"]["token_count"] == 0
-    )
-    deadline = time.time() + 10
-    while s == 429 and time.time() < deadline:
-        time.sleep(0.05)
-        s, body = sandbox_call(srv, "GET", "/jobs")
+    assert s == 429 and body["type"] == "token_rate_limit_exceeded"
+    assert body["meta"]["token_count"] == 0
+    clock.now += 0.1  # the period has passed since the last refill
+    s, body = sandbox_call(srv, "GET", "/jobs")
     assert s == 200 and body["meta"]["token_count"] == 9999
+    assert body["meta"]["last_refill_time"] == int(clock.now * 1000)
 
 
 def test_shrink_bucket_at_next_refill(sandbox_factory):
-    srv = sandbox_factory(general_interval_ms=0, time_scale=600, bucket_size=1000)
+    srv = sandbox_factory(general_interval_ms=0, time_scale=60, bucket_size=1000)
+    clock = srv.limiter.clock = FakeClock()
     s, body = sandbox_call(srv, "GET", "/jobs")
     assert body["meta"]["token_count"] == 999
     srv.set_faults(shrink_bucket_to=40)
     s, body = sandbox_call(srv, "GET", "/jobs")
     assert body["meta"]["token_count"] == 998  # not before the refill
-    first = body["meta"]["last_refill_time"]
-    deadline = time.time() + 10
-    while body["meta"]["last_refill_time"] == first and time.time() < deadline:
-        time.sleep(0.05)
-        s, body = sandbox_call(srv, "GET", "/jobs")
+    clock.now += 1.0
+    s, body = sandbox_call(srv, "GET", "/jobs")
     assert body["meta"]["token_count"] == 39
     assert srv.stats["windows"][-1]["granted"] == 40
+    clock.now += 1.0
+    assert sandbox_call(srv, "GET", "/jobs")[1]["meta"]["token_count"] == 39  # stays shrunk
     srv.set_faults(shrink_bucket_to=None)
+    clock.now += 1.0
+    assert sandbox_call(srv, "GET", "/jobs")[1]["meta"]["token_count"] == 999
 
 
 def test_malformed_json_after_applying(srv):
