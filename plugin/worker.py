@@ -302,8 +302,8 @@ class SyncWorker(QObject):
             result = job.fn(self, cancel)
         except Exception as exc:  # noqa: BLE001 - reported to the GUI
             msg = str(exc) or exc.__class__.__name__
-            if not hasattr(exc, "status"):
-                msg = f"{msg}\n{traceback.format_exc(limit=3)}"
+            if not hasattr(exc, "status"):  # not a Katapult error: keep the trace in the log
+                _log(_mask(f"{msg}\n{traceback.format_exc(limit=5)}"), warning=True)
             self.callFailed.emit(job.job_id, _mask(msg))
             return
         if job.kind != "drain":

@@ -115,6 +115,17 @@ def read_working(layers: Mapping[str, QgsVectorLayer], snapshot) -> Tuple[dict, 
     return working, new_items, fids
 
 
+def read_rows(layers: Mapping[str, QgsVectorLayer]) -> Dict[str, List[tuple]]:
+    """``{kind: [(row, geom)]}`` of every feature (split later by ``sync.push.split_rows``)."""
+    from ..layers.working import layer_rows
+
+    out: Dict[str, List[tuple]] = {}
+    for kind in KINDS:
+        _working, rows, _fids = layer_rows(layers[kind], kind, ())
+        out[kind] = rows
+    return out
+
+
 def node_positions(layer: QgsVectorLayer) -> Dict[str, dict]:
     """``{node id: {"latitude", "longitude"}}`` from the nodes layer (for span end points)."""
     out: Dict[str, dict] = {}
@@ -192,6 +203,8 @@ class SyncController(QObject):
     message = pyqtSignal(str, int)
     #: a pull finished: path, summary dict
     pullFinished = pyqtSignal(str, dict)
+    #: a push was planned: {"ops", "replaced", "problems"}
+    planned = pyqtSignal(dict)
 
     def __init__(self, worker: Any, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
@@ -202,54 +215,54 @@ class SyncController(QObject):
         worker.callFailed.connect(self._on_call_failed)
 
     # -- push ----------------------------------------------------------
-    def push(self, job: Optional[Tuple[str, str]] = None) -> Optional[push_plan.PushPlan]:
-        """Plan the working copy and start sending. Returns the plan (None: nothing to do)."""
+    def push(self, job: Optional[Tuple[str, str]] = None) -> int:
+        """Read the working copy (main thread), then plan and send it in the worker.
+
+        Only what needs the layers runs here: the check for unsaved edits, new
+        ids written into new features, and reading the rows. Building the base
+        snapshot, the diff and the journal transaction run in the worker (they
+        take about a second for a few thousand poles). Returns the plan's job id;
+        the outcome comes as :attr:`message` (problems) and the worker's signals.
+        """
         job = job or current_job()
         if job is None:
             raise SyncError(_tr("No Katapult job is open; open one first."))
         path, job_id = job
         layers = _job_layers_of(job_id)
         _check_saved(layers)
+        from ..layers.geopackage import stored_schema
+
         journal = Journal(path)
         try:
-            snap = push_plan.base_snapshot(journal)
-            assign_missing_ids(layers, {k: set(snap.entities(k)) for k in KINDS})
-            working, new_items, _fids = read_working(layers, snap)
-            from ..layers.geopackage import stored_schema
-
-            schemas = {k: stored_schema(path, k) for k in KINDS}
-            plan = push_plan.diff_working(journal, working, schemas, new_items)
+            keys = {k: journal.base_keys(k) for k in KINDS}
         finally:
             journal.close()
-        if (
-            plan.assigned
-        ):  # assign_missing_ids ran first, so this means a bug: never plan unsaved ids
-            raise SyncError(_tr("Some new features could not get an id; push again."))
-        for problem in plan.problems:
-            self.message.emit(_tr("Not sent: {0}").format(problem.message), 1)
-        try:
-            from .. import qgis_log
+        assign_missing_ids(layers, keys)
+        rows = read_rows(layers)
+        schemas = {k: stored_schema(path, k) for k in KINDS}
 
-            qgis_log.info(
-                f"Push planned {len(plan.changes)} operation(s) for job {job_id}; "
-                f"{len(plan.problems)} feature(s) could not be planned"
-            )
-        except Exception:  # noqa: BLE001 - logging is advisory
-            pass
-
-        def commit(worker: Any, cancel: Any) -> dict:
+        def plan_and_commit(worker: Any, cancel: Any) -> dict:
             j = Journal(path)
             try:
+                working, new_items = push_plan.split_rows(push_plan.base_snapshot(j), rows)
+                plan = push_plan.diff_working(j, working, schemas, new_items)
+                if plan.assigned:  # ids were written first; a feature without one is a bug
+                    raise SyncError(_tr("Some new features could not get an id; push again."))
                 result = push_plan.commit_plan(j, job_id, plan)
-                return {"ops": len(result.op_ids), "replaced": result.replaced}
+                return {
+                    "ops": len(result.op_ids),
+                    "replaced": result.replaced,
+                    "problems": [p.message for p in plan.problems],
+                }
             finally:
                 j.close()
 
-        self._plans[self.worker.submit(commit, lane="interactive")] = job
+        rid = self.worker.submit(plan_and_commit, lane="interactive")
+        self._plans[rid] = job
         self.worker.clear_pause()
         if not self.worker.is_draining():
             self.worker.submit_drain(path, job_id)
-        return plan
+        return rid
 
     def resume_pending(self, path: str, job_id: str) -> int:
         """On job open: drain what a previous session left (QGIS closed mid-sync)."""
@@ -410,7 +423,20 @@ class SyncController(QObject):
                 return
             self.pullFinished.emit(path, summary)
         elif rid in self._plans:
-            self._plans.pop(rid)
+            _path, job_id = self._plans.pop(rid)
+            problems = (result or {}).get("problems") or []
+            for problem in problems:
+                self.message.emit(_tr("Not sent: {0}").format(problem), 1)
+            try:
+                from .. import qgis_log
+
+                qgis_log.info(
+                    f"Push planned {result.get('ops')} operation(s) for job {job_id}; "
+                    f"{len(problems)} feature(s) could not be planned"
+                )
+            except Exception:  # noqa: BLE001 - logging is advisory
+                pass
+            self.planned.emit(dict(result or {}))
 
     def _on_call_failed(self, rid: int, message: str) -> None:
         if rid in self._pulls:

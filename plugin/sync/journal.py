@@ -650,6 +650,15 @@ class Journal:
         )
         return None if row is None else json.loads(row[0])
 
+    def base_keys(self, kind: str) -> set:
+        """Snapshot keys of one kind without parsing JSON (sections: ``(connection_id, id)``)."""
+        rows = (
+            self._con()
+            .execute("SELECT entity_id, parent_id FROM kp_base WHERE kind=?", (kind,))
+            .fetchall()
+        )
+        return {(parent, eid) if kind == "section" else eid for eid, parent in rows}
+
     def base_all(self, kind: str) -> dict:
         """``{entity_id: data}``; sections keyed ``(connection_id, id)``."""
         out = {}
