@@ -77,6 +77,9 @@ class PhotoBackend(QObject):
         self.batch_cancel: CancelToken | None = None
         worker.callFinished.connect(self._finished)
         worker.callFailed.connect(self._failed)
+        cache = self.cache
+        # keep the thumbnail cache within its size limit (off the GUI thread, after other work)
+        worker.submit(lambda _worker, _cancel: cache.prune(), lane="bulk")
 
     # -- generic ---------------------------------------------------------
     def call(

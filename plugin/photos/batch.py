@@ -21,24 +21,36 @@ DOWNLOAD_TIMEOUT = (5.0, 60.0)
 MAX_DOWNLOAD_BYTES = 60 * 1024 * 1024
 
 
-def download(client: Any, url: str, cancel=None) -> bytes:
-    """GET a signed photo URL with the client's session (the URL carries no API key)."""
-    session = getattr(client, "session", None)
-    if session is None:
-        import requests  # noqa: PLC0415
+class DownloadError(RuntimeError):
+    """A photo file could not be downloaded; the message never contains the signed URL."""
 
-        session = requests
-    with session.get(url, timeout=DOWNLOAD_TIMEOUT, stream=True) as response:
-        if response.status_code != 200:
-            raise RuntimeError(f"the photo server answered HTTP {response.status_code}")
-        chunks, total = [], 0
-        for chunk in response.iter_content(64 * 1024):
-            if cancel is not None and getattr(cancel, "cancelled", False):
-                raise RuntimeError("cancelled")
-            total += len(chunk)
-            if total > MAX_DOWNLOAD_BYTES:
-                raise RuntimeError("the photo is larger than 60 MB")
-            chunks.append(chunk)
+
+def download(client: Any, url: str, cancel=None) -> bytes:
+    """GET a signed photo URL with the client's session (the URL carries no API key).
+
+    The signed URL is a credential for 7 days: errors name the problem, not the URL.
+    """
+    import requests  # noqa: PLC0415
+
+    session = getattr(client, "session", None) or requests
+    try:
+        with session.get(url, timeout=DOWNLOAD_TIMEOUT, stream=True) as response:
+            if response.status_code != 200:
+                raise DownloadError(f"the photo server answered HTTP {response.status_code}")
+            chunks, total = [], 0
+            for chunk in response.iter_content(64 * 1024):
+                if cancel is not None and getattr(cancel, "cancelled", False):
+                    raise DownloadError("the download was cancelled")
+                total += len(chunk)
+                if total > MAX_DOWNLOAD_BYTES:
+                    raise DownloadError("the photo is larger than 60 MB")
+                chunks.append(chunk)
+    except requests.Timeout:
+        raise DownloadError("the photo server did not answer in time") from None
+    except requests.RequestException as exc:
+        raise DownloadError(
+            f"the photo could not be downloaded ({exc.__class__.__name__})"
+        ) from None
     return b"".join(chunks)
 
 

@@ -211,3 +211,33 @@ def test_thumb_cache_roundtrip_and_prune(tmp_path):
     assert cache.prune(max_bytes=150) == 1 and cache.get("03e35fde-c41d", "small") is None
     cache.forget("../evil")
     assert cache.total_bytes() == 0
+
+
+def test_download_errors_never_show_the_signed_url():
+    import http.server
+    import threading
+
+    from plugin.photos.batch import DownloadError, download
+
+    class Gone(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(403)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Gone)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/files/p.jpg?sig=SECRETSIG"
+        with pytest.raises(DownloadError) as err:
+            download(None, url)
+        assert "403" in str(err.value) and "SECRETSIG" not in str(err.value)
+        with pytest.raises(DownloadError) as err:
+            download(None, "http://127.0.0.1:1/files/p.jpg?sig=SECRETSIG")
+        assert "SECRETSIG" not in str(err.value) and err.value.__cause__ is None
+    finally:
+        server.shutdown()
+        server.server_close()
