@@ -30,6 +30,7 @@ from .planning import BatchPlan, KnownUpload, UploadTarget
 from .texts import tr
 
 KIND = "photo"
+CANCELLED_NOTE = "photo upload cancelled; run the upload or folder import again to send it"
 
 
 @dataclass
@@ -286,11 +287,14 @@ class PhotoUploader:
         report = UploadReport()
         wanted = set(op_ids) if op_ids is not None else None
         # failed/held ops the caller asks to retry may have reached the server: check first
-        retry = [
-            op
-            for op in self.photo_ops([jr.FAILED, jr.HELD])
-            if wanted is not None and op.op_id in wanted
-        ]
+        retry = []
+        for op in self.photo_ops([jr.FAILED, jr.HELD]):
+            if wanted is None or op.op_id not in wanted:
+                continue
+            if op.attempts == 0:
+                self.journal.mark_pending(op.op_id)  # never sent (e.g. held by a cancel)
+            else:
+                retry.append(op)
         self._reconcile(report, retry)
         queue = [op for op in self.photo_ops([jr.PENDING]) if wanted is None or op.op_id in wanted]
         queue = [
@@ -304,11 +308,15 @@ class PhotoUploader:
             name = _name(op)
             if cancel is not None and getattr(cancel, "cancelled", False):
                 report.cancelled = True
+            if report.cancelled:
+                self._hold_rest(queue[index:])
                 break
             if on_progress:
                 on_progress(index, total, name)
             outcome = self._send(op, report, cancel)
             if outcome == "stop":
+                if report.cancelled:
+                    self._hold_rest(queue[index:])
                 break
         else:
             if on_progress:
@@ -316,6 +324,13 @@ class PhotoUploader:
         if report.uploaded or report.adopted:
             self._refresh_base_photos()
         return report
+
+    def _hold_rest(self, ops: list) -> None:
+        """A cancelled batch: its unsent uploads wait for the user (a push must not send them)."""
+        states = self.journal.states_of([op.op_id for op in ops])
+        for op in ops:
+            if states.get(op.op_id) == jr.PENDING:
+                self.journal.hold(op.op_id, CANCELLED_NOTE)
 
     def _send(self, op: jr.Operation, report: UploadReport, cancel) -> str:
         name = _name(op)

@@ -133,6 +133,12 @@ def test_cancel_midway_then_rerun_uploads_each_file_once(sandbox, job, tmp_path)
         on_progress=stop_after_five,
     )
     assert first.cancelled and len(first.uploaded) == 5
+    # the unsent rest waits, held: a sync push (which drains pending operations) leaves it alone
+    journal = Journal(gpkg)
+    states = collections.Counter(
+        op.state for op in PhotoUploader(None, journal, sandbox.job_id).photo_ops()
+    )
+    assert states == {"done": 5, "held": 7}
 
     plan = prepare_batch(checks, targets, gpkg, sandbox.job_id)
     assert len(plan.skipped) == 5 and all("already uploaded" in why for _p, why in plan.skipped)
