@@ -210,6 +210,30 @@ def build_features(
 # ------------------------------------------------------------------ photos table
 
 
+DUPLICATE = "duplicate id; the first one listed is kept"
+
+
+def photo_records(raw: Any, issues: List[LoadIssue]) -> Dict[str, Mapping[str, Any]]:
+    """``{id: photo}`` from the photos list (first of a duplicate id kept, the rest reported).
+
+    The records are used read-only (photos table, kp_base), so they are not copied.
+    """
+    out: Dict[str, Mapping[str, Any]] = {}
+    items = raw.items() if isinstance(raw, dict) else (("", item) for item in (raw or ()))
+    for fallback, photo in items:
+        if not isinstance(photo, dict):
+            issues.append(LoadIssue("photo", str(fallback) or "?", "is not an object; skipped"))
+            continue
+        photo_id = str(photo.get("id") or fallback)
+        if not photo_id:
+            issues.append(LoadIssue("photo", "?", "has no id; skipped"))
+        elif photo_id in out:
+            issues.append(LoadIssue("photo", photo_id, DUPLICATE))
+        else:
+            out[photo_id] = photo if photo.get("id") == photo_id else dict(photo, id=photo_id)
+    return out
+
+
 def _photo_value(value: Any) -> Any:
     return compact_json(value) if isinstance(value, (dict, list)) else value
 
@@ -521,7 +545,8 @@ def write_job_gpkg(
     report = LoadReport(path=path, job_id=job.job_id, name=job.name)
     try:
         step(0.0, tr("Reading job data"))
-        snap = build_snapshot(job.nodes, job.connections, job.photos)
+        snap = build_snapshot(job.nodes, job.connections, None)
+        snap.photos = photo_records(job.photos, snap.issues)  # read-only here: no deep copy
         report.issues = list(snap.issues)
         schemas: Dict[str, List[FieldSpec]] = {}
         first = True

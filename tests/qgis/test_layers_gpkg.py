@@ -415,3 +415,16 @@ def test_fetch_job_uses_three_gets_and_name(big_sandbox):
         and len(data.connections) == len(conns)
         and len(data.photos) == len(photos)
     )
+
+
+def test_photo_records_dedupe_and_report():
+    from plugin.layers.geopackage import photo_records
+
+    issues = []
+    photos = photo_records([{"id": "p1", "a": 1}, {"id": "p1", "a": 2}, "junk", {"b": 1}], issues)
+    assert photos == {"p1": {"id": "p1", "a": 1}}
+    assert [i.message for i in issues] == [
+        "duplicate id; the first one listed is kept",
+        "is not an object; skipped",
+        "has no id; skipped",
+    ]
