@@ -428,3 +428,42 @@ def test_photo_records_dedupe_and_report():
         "is not an object; skipped",
         "has no id; skipped",
     ]
+
+
+def test_cancel_leaves_previous_copy_untouched(tmp_path):
+    from plugin.layers.geopackage import LoadCancelled
+
+    job = JobData("-OddJob0000000000000", "Odd", copy.deepcopy(ODD_NODES), [], [])
+    path = str(tmp_path / "odd.gpkg")
+    write_job_gpkg(job, path)
+    before = open(path, "rb").read()
+    calls = []
+
+    def cancel_after_two():
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(LoadCancelled):
+        write_job_gpkg(job, path, is_cancelled=cancel_after_two)
+    assert open(path, "rb").read() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.gpkg"]  # no .part left behind
+
+
+def test_download_task_cancel_from_task_manager(big_sandbox, tmp_path, qgis_new_project):
+    from plugin.api.errors import CancelledError
+    from plugin.gui.job_browser import JobBrowserDock
+    from tests.qgis.katapult_support import wait_until
+
+    dock = JobBrowserDock(client_factory=lambda: make_client(big_sandbox))
+    errors = []
+    task = dock.open_job(big_sandbox.job_id, "x", path=str(tmp_path / "c.gpkg"))
+    task.failed.connect(errors.append)
+    task.cancel()
+    assert wait_until(lambda: errors, 30)
+    from plugin.layers.geopackage import LoadCancelled
+
+    assert isinstance(errors[0], (CancelledError, LoadCancelled)), repr(errors[0])
+    assert "ancel" in dock.status_label.text()
+    assert not (tmp_path / "c.gpkg").exists()
+    assert not job_layers(big_sandbox.job_id)
+    dock.deleteLater()
