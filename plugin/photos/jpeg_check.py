@@ -94,14 +94,21 @@ def inspect_jpeg_bytes(data: bytes) -> tuple[str, int | None, int | None]:
     return "", width, height
 
 
-_MESSAGES = {
-    "empty": "{name}: the file is empty (0 bytes); export the photo again.",
-    "not_jpeg": "{name}: not a JPEG image by its content (whatever the extension); "
-    "convert it to JPEG or leave it out.",
-    "truncated": "{name}: the JPEG is truncated (its end is missing); "
-    "copy it again from the camera or card.",
-    "corrupt": "{name}: the JPEG structure is damaged; re-export or re-copy the photo.",
-}
+def problem_text(problem: str) -> str:
+    """The sentence for a problem code, with ``{name}`` for the file name."""
+    if problem == "empty":
+        return tr("{name}: the file is empty (0 bytes); export the photo again.")
+    if problem == "not_jpeg":
+        return tr(
+            "{name}: not a JPEG image by its content (whatever the extension); "
+            "convert it to JPEG or leave it out."
+        )
+    if problem == "truncated":
+        return tr(
+            "{name}: the JPEG is truncated (its end is missing); "
+            "copy it again from the camera or card."
+        )
+    return tr("{name}: the JPEG structure is damaged; re-export or re-copy the photo.")
 
 
 def check_jpeg_file(path: str, *, warn_bytes: int = DEFAULT_WARN_BYTES, keep_data: bool = False):
@@ -137,7 +144,7 @@ def check_jpeg_bytes(
     problem, width, height = inspect_jpeg_bytes(data)
     result = JpegCheck(path, not problem, size=len(data), width=width, height=height)
     if problem:
-        result.error = tr(_MESSAGES[problem]).format(name=name)
+        result.error = problem_text(problem).format(name=name)
         return result
     result.sha256 = hashlib.sha256(data).hexdigest()
     if len(data) > warn_bytes:
