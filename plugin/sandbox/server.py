@@ -290,9 +290,15 @@ class SandboxServer:
         self.store.render_photo = render_recipe
         loaded = False
         if self.state_file and os.path.exists(self.state_file):
-            with open(self.state_file, encoding="utf-8") as fh:
-                state = json.load(fh)
-            self.store.load_state(state["store"])
+            try:
+                with open(self.state_file, encoding="utf-8") as fh:
+                    state = json.load(fh)
+                self.store.load_state(state["store"])
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise ValueError(
+                    f"state file {self.state_file} is not a sandbox state ({exc!r}); "
+                    "move it away or pass another --state file"
+                ) from None
             self.job_id = state.get("sample_job_id")
             loaded = True
         if not loaded:

@@ -153,3 +153,17 @@ def test_in_process_state_file_round_trip(sandbox_factory, tmp_path):
     assert b.job_id == a.job_id
     assert b.store.data[b.job_id].blobs[pid] == jpeg
     assert sandbox_call(b, "GET", f"/jobs/{b.job_id}/photos/{pid}")[0] == 200
+
+
+def test_broken_state_file_is_reported(tmp_path):
+    state = tmp_path / "broken.json"
+    state.write_text("{not json")
+    proc = subprocess.run(
+        [sys.executable, "-m", "plugin.sandbox", "--port", "0", "--state", str(state)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "broken.json" in proc.stderr and "not a sandbox state" in proc.stderr
