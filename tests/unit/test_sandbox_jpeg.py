@@ -86,7 +86,7 @@ def test_qt_decodes_pole_photo():
     )
 
 
-def test_qgis_exif_tools_read_gps_time_and_make(qgis_app, tmp_path):
+def test_qgis_exif_tools_read_gps_time_and_make(tmp_path):
     core = pytest.importorskip("qgis.core")
     path = tmp_path / "p.jpg"
     path.write_bytes(make_jpeg(20, 13, (200, 100, 50), lat=40.2015, lon=-77.189, taken=1780000000))
