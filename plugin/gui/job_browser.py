@@ -371,6 +371,13 @@ class JobBrowserDock(QgsDockWidget):
         self, job_id: str, name: Optional[str] = None, path: Optional[str] = None
     ) -> ClientTask:
         """Download the job into its GeoPackage and add the layers (replacing older ones)."""
+        for layer in job_layers(job_id).values():
+            if layer.isEditable() and layer.isModified():
+                raise geopackage.GpkgError(
+                    tr(
+                        "Layer {name} of this job has unsaved edits; save or discard them first."
+                    ).format(name=layer.name())
+                )
         job = self.job(job_id) or {}
         name = name or job.get("name")
         metadata = job.get("metadata")
@@ -385,8 +392,6 @@ class JobBrowserDock(QgsDockWidget):
                 else None
             )
             add_job_layers(report.path, QgsProject.instance(), canvas)
-            for issue in report.issues:
-                qgis_log.warning(str(issue))
             self._status(
                 tr("Opened {name}: {summary}").format(name=report.name, summary=report.summary()),
                 Qgis.Warning if report.issues else Qgis.Info,
@@ -501,7 +506,10 @@ class JobBrowserDock(QgsDockWidget):
     def _on_open(self) -> None:
         job_id = self.selected_job_id()
         if job_id:
-            self.open_job(job_id)
+            try:
+                self.open_job(job_id)
+            except Exception as exc:  # noqa: BLE001 - shown
+                self._status(str(exc), Qgis.Warning)
 
     def _on_open_as(self) -> None:
         job = self.job(self.selected_job_id())
@@ -514,7 +522,10 @@ class JobBrowserDock(QgsDockWidget):
             tr("GeoPackage (*.gpkg)"),
         )
         if path:
-            self.open_job(job["id"], path=path if path.endswith(".gpkg") else path + ".gpkg")
+            try:
+                self.open_job(job["id"], path=path if path.endswith(".gpkg") else path + ".gpkg")
+            except Exception as exc:  # noqa: BLE001 - shown
+                self._status(str(exc), Qgis.Warning)
 
     def _on_open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -37,6 +37,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
+from .. import qgis_log
 from ..model.attributes import compact_json, infer_field_kind, to_field_value
 from ..model.entities import LoadIssue, Snapshot, build_snapshot
 from ..model.flatten import FieldSpec, field_name_for, flatten, geometry, schema_for
@@ -598,6 +599,9 @@ def write_job_gpkg(
             con.close()
         step(0.97, tr("Finishing"))
         os.replace(tmp, path)
+        for issue in report.issues:
+            qgis_log.warning(f"{job.name}: {issue}")
+        qgis_log.info(f"{job.name} -> {path}: {report.summary()}")
     except BaseException:
         if os.path.exists(tmp):
             try:

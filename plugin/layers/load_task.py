@@ -9,6 +9,7 @@ and retries of the client; building the file checks it between steps).
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any, Callable, Optional
 
@@ -17,7 +18,16 @@ from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from .. import qgis_log
 from ..api.pacing import CancelToken
-from .geopackage import JobData, LoadReport, now_iso, write_job_gpkg
+from .geopackage import (
+    GpkgError,
+    JobData,
+    LoadReport,
+    default_gpkg_path,
+    now_iso,
+    tr,
+    write_job_gpkg,
+)
+from .working import local_changes
 
 ClientFactory = Callable[[], Any]
 TaskFn = Callable[[Any, CancelToken, "ClientTask"], Any]
@@ -238,6 +248,16 @@ def download_job(
     def cancelled() -> bool:
         return cancel.cancelled or (task is not None and task.isCanceled())
 
+    target = path or default_gpkg_path(job_id)
+    if os.path.exists(target):
+        changed = local_changes(target)
+        if changed:
+            raise GpkgError(
+                tr(
+                    "{path} holds {n} saved change(s) not sent to Katapult; push them, or use "
+                    "Refresh layers, instead of downloading the job again."
+                ).format(path=target, n=len(changed))
+            )
     data = fetch_job(client, job_id, name, cancel=cancel, progress=http_progress)
     if metadata is not None and data.metadata is None:
         data.metadata = metadata

@@ -125,3 +125,27 @@ def base_snapshot(path: str) -> Snapshot:
     """The base snapshot stored in the GeoPackage, normalised by the model."""
     lists = base_entities(path)
     return build_snapshot(lists["nodes"], lists["connections"], lists["photos"])
+
+
+def local_changes(path: str) -> List[Any]:
+    """Changes the saved working copy in ``path`` holds against its base (model diff).
+
+    Opens its own layer objects (safe in a background thread). Features that cannot be
+    planned count as changes too. An empty list means re-downloading loses nothing.
+    """
+    from ..model.diff import DiffProblem, diff_job
+    from .geopackage import LAYER_NAMES, stored_schema
+
+    snap = base_snapshot(path)
+    working: Dict[str, Any] = {}
+    new_items: Dict[str, Any] = {}
+    schemas: Dict[str, Any] = {}
+    for kind, table in LAYER_NAMES.items():
+        layer = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
+        if not layer.isValid():
+            continue
+        working[kind], new_items[kind], _ = layer_rows(layer, kind, snap.entities(kind).keys())
+        schemas[kind] = stored_schema(path, kind)
+    problems: List[DiffProblem] = []
+    changes = diff_job(snap, working, schemas, new_items=new_items, problems=problems)
+    return list(changes) + list(problems)

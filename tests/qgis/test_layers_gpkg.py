@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from qgis.core import QgsProject
+from qgis.core import QgsApplication, QgsProject
 
 from plugin.api.client import KatapultClient
 from plugin.api.pacing import Governor
@@ -286,7 +286,14 @@ def test_real_data_oddities_load(tmp_path, project):
         server_url="http://127.0.0.1:1/api/v3",
     )
     path = str(tmp_path / "odd.gpkg")
+    logged = []
+    log = QgsApplication.messageLog()
+    log.messageReceived.connect(lambda message, tag, level: logged.append((tag, message)))
     report = write_job_gpkg(job, path)
+    assert any(
+        tag == "Katapult" and "-OddSpan000000000002" in message and "not drawn" in message
+        for tag, message in logged
+    ), logged
     layers = open_job_gpkg(path, project)
     assert layers["node"].featureCount() == 4  # duplicate listed once
     assert layers["connection"].featureCount() == 2
@@ -467,3 +474,23 @@ def test_download_task_cancel_from_task_manager(big_sandbox, tmp_path, qgis_new_
     assert not (tmp_path / "c.gpkg").exists()
     assert not job_layers(big_sandbox.job_id)
     dock.deleteLater()
+
+
+def test_redownload_refuses_saved_local_changes(big_sandbox, tmp_path, project):
+    from plugin.layers.geopackage import GpkgError
+
+    client = make_client(big_sandbox)
+    path = str(tmp_path / "job.gpkg")
+    download_job(client, client_token(), None, big_sandbox.job_id, path=path)
+    download_job(client, client_token(), None, big_sandbox.job_id, path=path)  # nothing local: fine
+    layers = open_job_gpkg(path, project)
+    layer = layers["node"]
+    feature = next(layer.getFeatures())
+    layer.startEditing()
+    layer.changeAttributeValue(feature.id(), layer.fields().indexOf("kp_id"), feature["kp_id"])
+    geom = feature.geometry()
+    geom.translate(0.001, 0)
+    layer.changeGeometry(feature.id(), geom)
+    assert layer.commitChanges()
+    with pytest.raises(GpkgError, match="1 saved change"):
+        download_job(client, client_token(), None, big_sandbox.job_id, path=path)
