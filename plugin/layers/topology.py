@@ -285,6 +285,11 @@ class TopologyKeeper(QObject):
         self._node_ids: Dict[int, str] = {}
         self._span_geoms: Dict[int, QgsGeometry] = {}
         self._span_ids: Dict[int, str] = {}
+        # indexes: node id -> span fids, span id -> section fids (no query per edit)
+        self._span_ends: Dict[int, Tuple[str, str]] = {}
+        self._spans_by_node: Dict[str, Set[int]] = {}
+        self._section_span: Dict[int, str] = {}
+        self._sections_by_span: Dict[str, Set[int]] = {}
         self._connections = []
         self.rebuild_caches()
         self._attach()
@@ -307,6 +312,11 @@ class TopologyKeeper(QObject):
         self._connect(c.featureDeleted, self._span_deleted, c)
         self._connect(c.featureAdded, self._span_added, c)
         self._connect(c.attributeValueChanged, self._span_attribute_changed, c)
+        if self.sections is not None:
+            sec = self.sections
+            self._connect(sec.featureAdded, self._section_added, sec)
+            self._connect(sec.featureDeleted, self._section_deleted, sec)
+            self._connect(sec.attributeValueChanged, self._section_attribute_changed, sec)
         for layer in self.layers():
             self.linker.watch(layer)
             self._connect(layer.afterCommitChanges, self.rebuild_caches, layer)
@@ -330,10 +340,61 @@ class TopologyKeeper(QObject):
             QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
             .setSubsetOfAttributes(["kp_id"], self.nodes.fields()))}
         self._span_geoms, self._span_ids = {}, {}
+        self._span_ends, self._spans_by_node = {}, {}
         for f in self.connections.getFeatures(QgsFeatureRequest().setSubsetOfAttributes(
-                ["kp_id"], self.connections.fields())):
+                ["kp_id", "node_id_1", "node_id_2"], self.connections.fields())):
             self._span_geoms[f.id()] = QgsGeometry(f.geometry())
             self._span_ids[f.id()] = f["kp_id"]
+            self._index_span(f.id(), f["node_id_1"], f["node_id_2"])
+        self._section_span, self._sections_by_span = {}, {}
+        if self.sections is not None:
+            for f in self.sections.getFeatures(QgsFeatureRequest().setFlags(
+                    QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(
+                    ["connection_id"], self.sections.fields())):
+                self._index_section(f.id(), f["connection_id"])
+
+    def _index_span(self, fid: int, n1, n2) -> None:
+        self._unindex_span(fid)
+        ends = (str(n1) if n1 else "", str(n2) if n2 else "")
+        self._span_ends[fid] = ends
+        for node in ends:
+            if node:
+                self._spans_by_node.setdefault(node, set()).add(fid)
+
+    def _unindex_span(self, fid: int) -> None:
+        for node in self._span_ends.pop(fid, ()):
+            fids = self._spans_by_node.get(node)
+            if fids is not None:
+                fids.discard(fid)
+                if not fids:
+                    del self._spans_by_node[node]
+
+    def _index_section(self, fid: int, span_id) -> None:
+        self._unindex_section(fid)
+        if span_id:
+            self._section_span[fid] = str(span_id)
+            self._sections_by_span.setdefault(str(span_id), set()).add(fid)
+
+    def _unindex_section(self, fid: int) -> None:
+        span_id = self._section_span.pop(fid, None)
+        if span_id is not None:
+            fids = self._sections_by_span.get(span_id)
+            if fids is not None:
+                fids.discard(fid)
+                if not fids:
+                    del self._sections_by_span[span_id]
+
+    def _section_added(self, fid: int) -> None:
+        feat = self.sections.getFeature(fid)
+        if feat.isValid():
+            self._index_section(fid, feat["connection_id"])
+
+    def _section_deleted(self, fid: int) -> None:
+        self._unindex_section(fid)
+
+    def _section_attribute_changed(self, fid: int, idx: int, value) -> None:
+        if self.sections.fields().at(idx).name() == "connection_id":
+            self._index_section(fid, value)
 
     # -- signal handlers: queue only --------------------------------------
     def _node_geometry_changed(self, fid: int, _geom: QgsGeometry) -> None:
@@ -363,6 +424,7 @@ class TopologyKeeper(QObject):
     def _span_deleted(self, fid: int) -> None:
         kp_id = self._span_ids.pop(fid, None)
         self._span_geoms.pop(fid, None)
+        self._unindex_span(fid)
         self._changed_spans.discard(fid)
         if not self._applying and kp_id:
             self._deleted_spans[fid] = kp_id
@@ -372,10 +434,16 @@ class TopologyKeeper(QObject):
         if feat.isValid():
             self._span_geoms[fid] = QgsGeometry(feat.geometry())
             self._span_ids[fid] = feat["kp_id"]
+            self._index_span(fid, feat["node_id_1"], feat["node_id_2"])
 
     def _span_attribute_changed(self, fid: int, idx: int, value) -> None:
-        if self.connections.fields().at(idx).name() == "kp_id":
+        name = self.connections.fields().at(idx).name()
+        if name == "kp_id":
             self._span_ids[fid] = value
+        elif name in ("node_id_1", "node_id_2"):
+            n1, n2 = self._span_ends.get(fid, ("", ""))
+            self._index_span(fid, value if name == "node_id_1" else n1,
+                             value if name == "node_id_2" else n2)
 
     # -- after a step lands on an undo stack ------------------------------
     def _stepped(self, lid: str, kind: str, linked: bool) -> None:
@@ -462,11 +530,13 @@ class TopologyKeeper(QObject):
         return QgsCoordinateTransform(src.crs(), crs, QgsProject.instance())
 
     def _spans_touching(self, kp_ids: Sequence[str]) -> List:
-        if not kp_ids:
+        fids: Set[int] = set()
+        for kp in kp_ids:
+            fids |= self._spans_by_node.get(str(kp), set())
+        if not fids:
             return []
-        quoted = ",".join(QgsExpression.quotedString(k) for k in kp_ids)
-        expr = f'"node_id_1" IN ({quoted}) OR "node_id_2" IN ({quoted})'
-        return list(self.connections.getFeatures(QgsFeatureRequest().setFilterExpression(expr)))
+        return list(self.connections.getFeatures(QgsFeatureRequest().setFilterFids(
+            sorted(fids))))
 
     def _node_point(self, kp_id: str) -> Optional[QgsPointXY]:
         """Position of node ``kp_id`` in the connections layer's CRS."""
@@ -581,14 +651,11 @@ class TopologyKeeper(QObject):
         return {}
 
     def _sections_of(self, span_ids: Sequence[str]) -> List[int]:
-        if self.sections is None or not span_ids:
-            return []
-        quoted = ",".join(QgsExpression.quotedString(k) for k in span_ids if k)
-        if not quoted:
-            return []
-        request = QgsFeatureRequest().setFilterExpression(f'"connection_id" IN ({quoted})')
-        request.setFlags(QgsFeatureRequest.NoGeometry)
-        return [f.id() for f in self.sections.getFeatures(request)]
+        fids: Set[int] = set()
+        for span_id in span_ids:
+            if span_id:
+                fids |= self._sections_by_span.get(str(span_id), set())
+        return sorted(fids)
 
     def _section_moves(self, span_changes: Dict[int, QgsGeometry]) -> Dict[int, QgsGeometry]:
         if self.sections is None or not span_changes:
@@ -605,10 +672,13 @@ class TopologyKeeper(QObject):
         to_wgs = self._transform(self.connections, None)
         sec_to_wgs = self._transform(self.sections, None)
         from_wgs = QgsCoordinateTransform(WGS84, self.sections.crs(), QgsProject.instance())
-        quoted = ",".join(QgsExpression.quotedString(k) for k in by_id)
-        request = QgsFeatureRequest().setFilterExpression(f'"connection_id" IN ({quoted})')
-        for sec in self.sections.getFeatures(request):
+        fids = self._sections_of(list(by_id))
+        if not fids:
+            return {}
+        for sec in self.sections.getFeatures(QgsFeatureRequest().setFilterFids(fids)):
             if not sec.hasGeometry():
+                continue
+            if sec["connection_id"] not in by_id:
                 continue
             old, new = by_id[sec["connection_id"]]
             old_ll = [(p.x(), p.y()) for p in map(to_wgs.transform, _line_coords(old))]
