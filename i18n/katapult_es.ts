@@ -42,82 +42,82 @@
     <context>
         <name>ConflictDialog</name>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="42" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="44" />
             <source>(none)</source>
             <translation>(ninguno)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="50" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="56" />
             <source>(exists)</source>
             <translation>(existe)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="58" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="64" />
             <source>the whole item (deleted on one side)</source>
             <translation>el elemento completo (borrado en un lado)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="60" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="66" />
             <source>position</source>
             <translation>posición</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="62" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="68" />
             <source>span vertices</source>
             <translation>vértices del vano</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="74" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="85" />
             <source>Katapult: changes made here and on the server</source>
             <translation>Katapult: cambios hechos aquí y en el servidor</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="82" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="95" />
             <source>These items were changed both here and on the server. Choose per line which version to keep; the other items are already merged.</source>
             <translation>Estos elementos se cambiaron aquí y en el servidor. Elija en cada línea qué versión conservar; los demás elementos ya están fusionados.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="86" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="105" />
             <source>Item</source>
             <translation>Elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="86" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="105" />
             <source>What</source>
             <translation>Qué</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="86" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="105" />
             <source>Before</source>
             <translation>Antes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="86" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="105" />
             <source>Mine</source>
             <translation>Mío</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="87" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="105" />
             <source>Theirs</source>
             <translation>Del servidor</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="87" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="105" />
             <source>Keep</source>
             <translation>Conservar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="93" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="112" />
             <source>Keep all mine</source>
             <translation>Conservar todos los míos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="94" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="113" />
             <source>Take all theirs</source>
             <translation>Tomar todos los del servidor</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/conflict_dialog.py" line="154" />
+            <location filename="../plugin/gui/conflict_dialog.py" line="186" />
             <source>Not resolved:</source>
             <translation>Sin resolver:</translation>
         </message>
@@ -143,6 +143,29 @@
             <location filename="../plugin/gui/connection_test.py" line="57" />
             <source>Katapult: test connection</source>
             <translation>Katapult: probar la conexión</translation>
+        </message>
+    </context>
+    <context>
+        <name>DownloadJobAlgorithm</name>
+        <message>
+            <location filename="../plugin/processing/alg_download.py" line="30" />
+            <source>Job id</source>
+            <translation>Id del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_download.py" line="36" />
+            <source>Job GeoPackage</source>
+            <translation>GeoPackage del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_download.py" line="31" />
+            <source>GeoPackage (*.gpkg)</source>
+            <translation>GeoPackage (*.gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_download.py" line="43" />
+            <source>Give the id of the job to download (JOB_ID).</source>
+            <translation>Indique el id del trabajo que se va a descargar (JOB_ID).</translation>
         </message>
     </context>
     <context>
@@ -239,262 +262,267 @@
     <context>
         <name>KatapultJobBrowser</name>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="86" />
+            <location filename="../plugin/gui/job_browser.py" line="107" />
             <source>Katapult jobs</source>
             <translation>Trabajos de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="106" />
+            <location filename="../plugin/gui/job_browser.py" line="129" />
             <source>Search name, id, metadata</source>
             <translation>Buscar por nombre, id, metadatos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="108" />
+            <location filename="../plugin/gui/job_browser.py" line="131" />
             <source>Refresh</source>
             <translation>Actualizar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="114" />
+            <location filename="../plugin/gui/job_browser.py" line="137" />
             <source>Include archived</source>
             <translation>Incluir archivados</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="117" />
+            <location filename="../plugin/gui/job_browser.py" line="140" />
             <source>Metadata filter, e.g. city:Buffalo,status:done</source>
             <translation>Filtro de metadatos, p. ej. city:Buffalo,status:done</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="124" />
+            <location filename="../plugin/gui/job_browser.py" line="147" />
             <source>Status</source>
             <translation>Estado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="124" />
+            <location filename="../plugin/gui/job_browser.py" line="147" />
             <source>Last updated</source>
             <translation>Última actualización</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="131" />
+            <location filename="../plugin/gui/job_browser.py" line="154" />
             <source>Open</source>
             <translation>Abrir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="132" />
+            <location filename="../plugin/gui/job_browser.py" line="155" />
             <source>Open as…</source>
             <translation>Abrir como…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="133" />
+            <location filename="../plugin/gui/job_browser.py" line="156" />
             <source>Refresh layers</source>
             <translation>Actualizar capas</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="136" />
+            <location filename="../plugin/gui/job_browser.py" line="159" />
             <source>New…</source>
             <translation>Nuevo…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="137" />
+            <location filename="../plugin/gui/job_browser.py" line="160" />
             <source>Rename…</source>
             <translation>Renombrar…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="138" />
+            <location filename="../plugin/gui/job_browser.py" line="161" />
             <source>Metadata…</source>
             <translation>Metadatos…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="201" />
+            <location filename="../plugin/gui/job_browser.py" line="239" />
             <source>Archive</source>
             <translation>Archivar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="142" />
+            <location filename="../plugin/gui/job_browser.py" line="165" />
             <source>Open downloaded…</source>
             <translation>Abrir descargado…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="143" />
+            <location filename="../plugin/gui/job_browser.py" line="166" />
             <source>Pick-lists from model…</source>
             <translation>Listas de valores del modelo…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="201" />
+            <location filename="../plugin/gui/job_browser.py" line="239" />
             <source>Restore</source>
             <translation>Restaurar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="225" />
+            <location filename="../plugin/gui/job_browser.py" line="265" />
             <source>{what}…</source>
             <translation>{what}…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="242" />
+            <location filename="../plugin/gui/job_browser.py" line="282" />
             <source>{what} failed: {why}</source>
             <translation>{what} falló: {why}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="261" />
+            <location filename="../plugin/gui/job_browser.py" line="305" />
             <source>{n} job(s)</source>
             <translation>{n} trabajo(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="264" />
+            <location filename="../plugin/gui/job_browser.py" line="308" />
             <source>Listing jobs</source>
             <translation>Listando trabajos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="276" />
+            <location filename="../plugin/gui/job_browser.py" line="322" />
             <source>Job {name} created</source>
             <translation>Trabajo {name} creado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="278" />
+            <location filename="../plugin/gui/job_browser.py" line="324" />
             <source>Creating job {name}</source>
             <translation>Creando el trabajo {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="285" />
+            <location filename="../plugin/gui/job_browser.py" line="332" />
             <source>Renaming job</source>
             <translation>Renombrando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="285" />
+            <location filename="../plugin/gui/job_browser.py" line="332" />
             <source>Job renamed to {name}</source>
             <translation>Trabajo renombrado a {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="293" />
+            <location filename="../plugin/gui/job_browser.py" line="344" />
             <source>Updating job metadata</source>
             <translation>Actualizando los metadatos del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="293" />
+            <location filename="../plugin/gui/job_browser.py" line="344" />
             <source>Metadata saved</source>
             <translation>Metadatos guardados</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="303" />
+            <location filename="../plugin/gui/job_browser.py" line="357" />
             <source>Job archived</source>
             <translation>Trabajo archivado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="303" />
+            <location filename="../plugin/gui/job_browser.py" line="357" />
             <source>Job restored</source>
             <translation>Trabajo restaurado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="304" />
+            <location filename="../plugin/gui/job_browser.py" line="358" />
             <source>Archiving job</source>
             <translation>Archivando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="304" />
+            <location filename="../plugin/gui/job_browser.py" line="358" />
             <source>Restoring job</source>
             <translation>Restaurando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="327" />
+            <location filename="../plugin/gui/job_browser.py" line="376" />
+            <source>Layer {name} of this job has unsaved edits; save or discard them first.</source>
+            <translation>La capa {name} de este trabajo tiene ediciones sin guardar; guárdelas o descártelas primero.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="395" />
             <source>Opened {name}: {summary}</source>
             <translation>Abierto {name}: {summary}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="332" />
+            <location filename="../plugin/gui/job_browser.py" line="402" />
             <source>Downloading job {name}</source>
             <translation>Descargando el trabajo {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="338" />
+            <location filename="../plugin/gui/job_browser.py" line="410" />
             <source>The job is not open in this project; open it first.</source>
             <translation>El trabajo no está abierto en este proyecto; ábralo primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="352" />
+            <location filename="../plugin/gui/job_browser.py" line="424" />
             <source>Refreshed: {summary}</source>
             <translation>Actualizado: {summary}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="356" />
+            <location filename="../plugin/gui/job_browser.py" line="430" />
             <source>Refreshing job layers</source>
             <translation>Actualizando las capas del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="362" />
+            <location filename="../plugin/gui/job_browser.py" line="436" />
             <source>Open the job first; pick-lists are stored with its layers.</source>
             <translation>Abra primero el trabajo; las listas de valores se guardan con sus capas.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="363" />
+            <location filename="../plugin/gui/job_browser.py" line="439" />
             <source>Reading the job's model pick-lists costs {cost} API tokens (1 more for the job's model name). Continue?</source>
             <translation>Leer las listas de valores del modelo del trabajo cuesta {cost} tokens de la API (1 más por el nombre del modelo). ¿Continuar?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="365" />
+            <location filename="../plugin/gui/job_browser.py" line="443" />
             <source>Pick-lists from the model</source>
             <translation>Listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="373" />
+            <location filename="../plugin/gui/job_browser.py" line="451" />
             <source>The job does not say which model it uses.</source>
             <translation>El trabajo no indica qué modelo usa.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="387" />
+            <location filename="../plugin/gui/job_browser.py" line="465" />
             <source>Pick-lists loaded for {n} attribute(s)</source>
             <translation>Listas de valores cargadas para {n} atributo(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="389" />
+            <location filename="../plugin/gui/job_browser.py" line="467" />
             <source>Reading model pick-lists</source>
             <translation>Leyendo las listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="405" />
+            <location filename="../plugin/gui/job_browser.py" line="483" />
             <source>Rename job</source>
             <translation>Renombrar trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="405" />
+            <location filename="../plugin/gui/job_browser.py" line="483" />
             <source>New name</source>
             <translation>Nombre nuevo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="413" />
+            <location filename="../plugin/gui/job_browser.py" line="493" />
             <source>Metadata of {name}</source>
             <translation>Metadatos de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="433" />
+            <location filename="../plugin/gui/job_browser.py" line="518" />
             <source>Save the job as</source>
             <translation>Guardar el trabajo como</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="439" />
+            <location filename="../plugin/gui/job_browser.py" line="531" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="439" />
+            <location filename="../plugin/gui/job_browser.py" line="531" />
             <source>Open a downloaded job</source>
             <translation>Abrir un trabajo descargado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="445" />
+            <location filename="../plugin/gui/job_browser.py" line="541" />
             <source>Opened {path}</source>
             <translation>Abierto {path}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="124" />
+            <location filename="../plugin/gui/job_browser.py" line="147" />
             <source>Name</source>
             <translation>Nombre</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="124" />
+            <location filename="../plugin/gui/job_browser.py" line="147" />
             <source>Metadata</source>
             <translation>Metadatos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="245" />
+            <location filename="../plugin/gui/job_browser.py" line="285" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
@@ -502,57 +530,57 @@
     <context>
         <name>KatapultJobDialogs</name>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="99" />
+            <location filename="../plugin/gui/job_dialogs.py" line="109" />
             <source>Name</source>
             <translation>Nombre</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="101" />
+            <location filename="../plugin/gui/job_dialogs.py" line="111" />
             <source>Metadata</source>
             <translation>Metadatos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="42" />
+            <location filename="../plugin/gui/job_dialogs.py" line="43" />
             <source>Metadata line {n} ({line!r}) is not 'key = value'; fix or remove it.</source>
             <translation>La línea de metadatos {n} ({line!r}) no tiene la forma 'clave = valor'; corríjala o quítela.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="90" />
+            <location filename="../plugin/gui/job_dialogs.py" line="100" />
             <source>New Katapult job</source>
             <translation>Nuevo trabajo de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="93" />
+            <location filename="../plugin/gui/job_dialogs.py" line="103" />
             <source>model key, e.g. katapult_default</source>
             <translation>clave del modelo, p. ej. katapult_default</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="95" />
+            <location filename="../plugin/gui/job_dialogs.py" line="105" />
             <source>one 'key = value' per line</source>
             <translation>una 'clave = valor' por línea</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="100" />
+            <location filename="../plugin/gui/job_dialogs.py" line="110" />
             <source>Model</source>
             <translation>Modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="115" />
+            <location filename="../plugin/gui/job_dialogs.py" line="125" />
             <source>Enter a name for the job.</source>
             <translation>Introduzca un nombre para el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="117" />
+            <location filename="../plugin/gui/job_dialogs.py" line="127" />
             <source>Enter the model key of the job (ask your Katapult admin if unsure).</source>
             <translation>Introduzca la clave del modelo del trabajo (pregunte al administrador de Katapult si no está seguro).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="135" />
+            <location filename="../plugin/gui/job_dialogs.py" line="148" />
             <source>Job metadata</source>
             <translation>Metadatos del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="144" />
+            <location filename="../plugin/gui/job_dialogs.py" line="157" />
             <source>One 'key = value' per line; delete a line to remove the key.</source>
             <translation>Una 'clave = valor' por línea; borre una línea para quitar la clave.</translation>
         </message>
@@ -560,137 +588,142 @@
     <context>
         <name>KatapultLayers</name>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="96" />
+            <location filename="../plugin/layers/geopackage.py" line="108" />
             <source>{n} nodes, {c} connections, {s} sections, {p} photos</source>
             <translation>{n} nodos, {c} conexiones, {s} secciones, {p} fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="101" />
+            <location filename="../plugin/layers/geopackage.py" line="117" />
             <source>{count} {kind}(s) not drawn (missing node or coordinates): {ids}</source>
             <translation>{count} {kind} sin dibujar (falta el nodo o las coordenadas): {ids}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="104" />
+            <location filename="../plugin/layers/geopackage.py" line="125" />
             <source>{count} data issue(s), see the Katapult log</source>
             <translation>{count} problema(s) de datos; vea el registro de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="358" />
+            <location filename="../plugin/layers/geopackage.py" line="425" />
             <source>{path} has no field schema for {kind}; download the job again.</source>
             <translation>{path} no tiene esquema de campos para {kind}; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="410" />
+            <location filename="../plugin/layers/geopackage.py" line="496" />
             <source>Cannot create layer {layer} in {path}: {error}</source>
             <translation>No se puede crear la capa {layer} en {path}: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="414" />
+            <location filename="../plugin/layers/geopackage.py" line="503" />
             <source>Cannot write layer {layer} in {path}: {error}</source>
             <translation>No se puede escribir la capa {layer} en {path}: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="437" />
+            <location filename="../plugin/layers/geopackage.py" line="529" />
             <source>{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh instead of downloading the job again.</source>
             <translation>{path} todavía tiene {n} edición(es) sin enviar a Katapult; envíelas o use Actualizar en lugar de descargar el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="443" />
+            <location filename="../plugin/layers/geopackage.py" line="538" />
             <source>Loading the job was cancelled.</source>
             <translation>Se canceló la carga del trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="453" />
+            <location filename="../plugin/layers/geopackage.py" line="548" />
             <source>Reading job data</source>
             <translation>Leyendo los datos del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="459" />
+            <location filename="../plugin/layers/geopackage.py" line="555" />
             <source>Writing {layer}</source>
             <translation>Escribiendo {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="470" />
+            <location filename="../plugin/layers/geopackage.py" line="566" />
             <source>Writing photos</source>
             <translation>Escribiendo las fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="481" />
+            <location filename="../plugin/layers/geopackage.py" line="577" />
             <source>Writing the snapshot</source>
             <translation>Escribiendo la instantánea</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="500" />
+            <location filename="../plugin/layers/geopackage.py" line="600" />
             <source>Finishing</source>
             <translation>Terminando</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/project.py" line="71" />
+            <location filename="../plugin/layers/load_task.py" line="255" />
+            <source>{path} holds {n} saved change(s) not sent to Katapult; push them, or use Refresh layers, instead of downloading the job again.</source>
+            <translation>{path} contiene {n} cambio(s) guardados sin enviar a Katapult; envíelos, o use Actualizar capas, en lugar de descargar el trabajo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/project.py" line="75" />
             <source>Cannot apply style {style}: {message}</source>
             <translation>No se puede aplicar el estilo {style}: {message}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/project.py" line="119" />
+            <location filename="../plugin/layers/project.py" line="128" />
             <source>{path} does not exist; download the job first.</source>
             <translation>{path} no existe; descargue primero el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/project.py" line="123" />
+            <location filename="../plugin/layers/project.py" line="132" />
             <source>{path} is not a Katapult job GeoPackage (no kp_meta job id).</source>
             <translation>{path} no es un GeoPackage de trabajo de Katapult (no hay id de trabajo en kp_meta).</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/project.py" line="131" />
+            <location filename="../plugin/layers/project.py" line="142" />
             <source>Layer {table} in {path} cannot be opened; download the job again.</source>
             <translation>No se puede abrir la capa {table} de {path}; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="67" />
+            <location filename="../plugin/layers/refresh.py" line="75" />
             <source>updated {u}, added {a}, deleted {d}</source>
             <translation>{u} actualizados, {a} añadidos, {d} borrados</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="70" />
+            <location filename="../plugin/layers/refresh.py" line="79" />
             <source>{n} feature(s) changed here were not overwritten: {items}</source>
             <translation>No se sobrescribieron {n} objeto(s) cambiados aquí: {items}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="74" />
+            <location filename="../plugin/layers/refresh.py" line="84" />
             <source>{n} problem(s), see the Katapult log</source>
             <translation>{n} problema(s); vea el registro de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="98" />
+            <location filename="../plugin/layers/refresh.py" line="112" />
             <source>Layer {name} has unsaved edits; save or discard them, then refresh again.</source>
             <translation>La capa {name} tiene ediciones sin guardar; guárdelas o descártelas y vuelva a actualizar.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="106" />
+            <location filename="../plugin/layers/refresh.py" line="123" />
             <source>Cannot add fields to {name}.</source>
             <translation>No se pueden añadir campos a {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="134" />
+            <location filename="../plugin/layers/refresh.py" line="161" />
             <source>server value does not fit the field</source>
             <translation>el valor del servidor no cabe en el campo</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="149" />
+            <location filename="../plugin/layers/refresh.py" line="176" />
             <source>Cannot update features of {name}.</source>
             <translation>No se pueden actualizar los objetos de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="151" />
+            <location filename="../plugin/layers/refresh.py" line="178" />
             <source>Cannot update geometries of {name}.</source>
             <translation>No se pueden actualizar las geometrías de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="153" />
+            <location filename="../plugin/layers/refresh.py" line="180" />
             <source>Cannot add features to {name}.</source>
             <translation>No se pueden añadir objetos a {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="156" />
+            <location filename="../plugin/layers/refresh.py" line="183" />
             <source>Cannot delete features of {name}.</source>
             <translation>No se pueden borrar objetos de {name}.</translation>
         </message>
@@ -698,12 +731,32 @@
     <context>
         <name>KatapultPhotos</name>
         <message>
-            <location filename="../plugin/photos/jpeg_check.py" line="118" />
+            <location filename="../plugin/photos/jpeg_check.py" line="100" />
+            <source>{name}: the file is empty (0 bytes); export the photo again.</source>
+            <translation>{name}: el archivo está vacío (0 bytes); exporte la foto de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/photos/jpeg_check.py" line="102" />
+            <source>{name}: not a JPEG image by its content (whatever the extension); convert it to JPEG or leave it out.</source>
+            <translation>{name}: por su contenido no es una imagen JPEG (tenga la extensión que tenga); conviértala a JPEG o déjela fuera.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/photos/jpeg_check.py" line="107" />
+            <source>{name}: the JPEG is truncated (its end is missing); copy it again from the camera or card.</source>
+            <translation>{name}: el JPEG está truncado (le falta el final); cópielo de nuevo desde la cámara o la tarjeta.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/photos/jpeg_check.py" line="111" />
+            <source>{name}: the JPEG structure is damaged; re-export or re-copy the photo.</source>
+            <translation>{name}: la estructura del JPEG está dañada; vuelva a exportar o a copiar la foto.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/photos/jpeg_check.py" line="126" />
             <source>{name}: cannot be read ({reason}); check that the file exists and that you may read it.</source>
             <translation>{name}: no se puede leer ({reason}); compruebe que el archivo existe y que tiene permiso de lectura.</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/jpeg_check.py" line="143" />
+            <location filename="../plugin/photos/jpeg_check.py" line="151" />
             <source>{name}: very large ({mb:.1f} MB); the upload will be slow. Consider exporting it smaller.</source>
             <translation>{name}: muy grande ({mb:.1f} MB); la subida será lenta. Considere exportarla a menor tamaño.</translation>
         </message>
@@ -784,51 +837,56 @@
         </message>
         <message>
             <location filename="../plugin/photos/planning.py" line="108" />
-            <source>about {d} at the current rate limits</source>
-            <translation>unos {d} con los límites de peticiones actuales</translation>
+            <source>time needed at the current rate limits: {d}</source>
+            <translation>tiempo necesario con los límites de peticiones actuales: {d}</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/planning.py" line="112" />
+            <location filename="../plugin/photos/planning.py" line="114" />
             <source>{n} skipped</source>
             <translation>{n} omitida(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/planning.py" line="114" />
+            <location filename="../plugin/photos/planning.py" line="116" />
             <source>{n} refused</source>
             <translation>{n} rechazada(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/planning.py" line="152" />
+            <location filename="../plugin/photos/planning.py" line="123" />
+            <source>under 1 s</source>
+            <translation>menos de 1 s</translation>
+        </message>
+        <message>
+            <location filename="../plugin/photos/planning.py" line="156" />
             <source>{name}: no item chosen; not uploaded</source>
             <translation>{name}: no se eligió ningún elemento; no se subió</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/planning.py" line="157" />
+            <location filename="../plugin/photos/planning.py" line="161" />
             <source>{name}: same content as {other} in this batch; uploaded once</source>
             <translation>{name}: mismo contenido que {other} en este lote; se subió una sola vez</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/planning.py" line="169" />
+            <location filename="../plugin/photos/planning.py" line="173" />
             <source>{name}: already uploaded (photo {pid}); use Move in the photo dock to change its item</source>
             <translation>{name}: ya subida (foto {pid}); use Mover en el panel de fotos para cambiar su elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/uploader.py" line="196" />
+            <location filename="../plugin/photos/uploader.py" line="198" />
             <source>{name}: the file changed after it was checked; run the import again</source>
             <translation>{name}: el archivo cambió después de comprobarlo; vuelva a ejecutar la importación</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/uploader.py" line="286" />
+            <location filename="../plugin/photos/uploader.py" line="340" />
             <source>the queued photo has no content</source>
             <translation>la foto en cola no tiene contenido</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/uploader.py" line="328" />
+            <location filename="../plugin/photos/uploader.py" line="382" />
             <source>the server answered without a photo id</source>
             <translation>el servidor respondió sin un id de foto</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/uploader.py" line="403" />
+            <location filename="../plugin/photos/uploader.py" line="459" />
             <source>several photos on the server could be this upload; check the job's photos before retrying</source>
             <translation>varias fotos del servidor podrían ser esta subida; revise las fotos del trabajo antes de reintentar</translation>
         </message>
@@ -914,7 +972,7 @@
     <context>
         <name>KatapultProcessing</name>
         <message>
-            <location filename="../plugin/processing/provider.py" line="22" />
+            <location filename="../plugin/processing/provider.py" line="23" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
@@ -1015,62 +1073,62 @@
     <context>
         <name>KatapultSync</name>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="53" />
+            <location filename="../plugin/gui/sync_flows.py" line="55" />
             <source>Layer {0} has unsaved edits; save them (or roll them back) first.</source>
             <translation>La capa {0} tiene ediciones sin guardar; guárdelas (o descártelas) primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="61" />
+            <location filename="../plugin/gui/sync_flows.py" line="66" />
             <source>The job's {0} layer is not in the project; open the job again.</source>
             <translation>La capa {0} del trabajo no está en el proyecto; vuelva a abrir el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="92" />
+            <location filename="../plugin/gui/sync_flows.py" line="100" />
             <source>Cannot write new ids into layer {0}.</source>
             <translation>No se pueden escribir los ids nuevos en la capa {0}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="129" />
+            <location filename="../plugin/gui/sync_flows.py" line="164" />
             <source>Cannot delete a feature of {0}.</source>
             <translation>No se puede borrar un objeto de {0}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="151" />
+            <location filename="../plugin/gui/sync_flows.py" line="186" />
             <source>Cannot add a feature to {0}.</source>
             <translation>No se puede añadir un objeto a {0}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="155" />
+            <location filename="../plugin/gui/sync_flows.py" line="192" />
             <source>Cannot update a feature of {0}.</source>
             <translation>No se puede actualizar un objeto de {0}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="183" />
+            <location filename="../plugin/gui/sync_flows.py" line="229" />
             <source>No Katapult job is open; open one first.</source>
             <translation>No hay ningún trabajo de Katapult abierto; abra uno primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="199" />
+            <location filename="../plugin/gui/sync_flows.py" line="250" />
             <source>Some new features could not get an id; push again.</source>
             <translation>Algunos objetos nuevos no pudieron recibir un id; vuelva a enviar.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="201" />
-            <source>Not sent: {0}</source>
-            <translation>No enviado: {0}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_flows.py" line="243" />
+            <location filename="../plugin/gui/sync_flows.py" line="294" />
             <source>{0} edits are still being sent; pull when the queue is empty (or cancel it).</source>
             <translation>Todavía se están enviando {0} ediciones; descargue cambios cuando la cola esté vacía (o cancélela).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="333" />
+            <location filename="../plugin/gui/sync_flows.py" line="422" />
             <source>Pull failed: {0}</source>
             <translation>La descarga de cambios falló: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="345" />
+            <location filename="../plugin/gui/sync_flows.py" line="429" />
+            <source>Not sent: {0}</source>
+            <translation>No enviado: {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_flows.py" line="447" />
             <source>Planning the push failed: {0}</source>
             <translation>Falló la planificación del envío: {0}</translation>
         </message>
@@ -1106,332 +1164,332 @@
     <context>
         <name>PhotoDock</name>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="129" />
+            <location filename="../plugin/gui/photo_dock.py" line="131" />
             <source>Katapult photos</source>
             <translation>Fotos de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="281" />
+            <location filename="../plugin/gui/photo_dock.py" line="283" />
             <source>Select one pole or midspan on a Katapult layer.</source>
             <translation>Seleccione un poste o punto intermedio en una capa de Katapult.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="469" />
+            <location filename="../plugin/gui/photo_dock.py" line="493" />
             <source>Set main</source>
             <translation>Hacer principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="174" />
+            <location filename="../plugin/gui/photo_dock.py" line="176" />
             <source>Make the selected photo the item's main photo</source>
             <translation>Hacer de la foto seleccionada la foto principal del elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="179" />
+            <location filename="../plugin/gui/photo_dock.py" line="181" />
             <source>Associate…</source>
             <translation>Asociar…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="179" />
+            <location filename="../plugin/gui/photo_dock.py" line="181" />
             <source>Attach an existing photo of the job</source>
             <translation>Adjuntar una foto existente del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="479" />
+            <location filename="../plugin/gui/photo_dock.py" line="503" />
             <source>Unassociate</source>
             <translation>Desasociar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="182" />
+            <location filename="../plugin/gui/photo_dock.py" line="184" />
             <source>Detach the selected photo from this item (it stays in the job)</source>
             <translation>Separar la foto seleccionada de este elemento (sigue en el trabajo)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="187" />
+            <location filename="../plugin/gui/photo_dock.py" line="189" />
             <source>Move…</source>
             <translation>Mover…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="187" />
+            <location filename="../plugin/gui/photo_dock.py" line="189" />
             <source>Move the selected photo to another item</source>
             <translation>Mover la foto seleccionada a otro elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="190" />
+            <location filename="../plugin/gui/photo_dock.py" line="192" />
             <source>Upload…</source>
             <translation>Subir…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="190" />
+            <location filename="../plugin/gui/photo_dock.py" line="192" />
             <source>Upload JPEG files (or drop them on this panel)</source>
             <translation>Subir archivos JPEG (o soltarlos en este panel)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="193" />
+            <location filename="../plugin/gui/photo_dock.py" line="195" />
             <source>Import folder…</source>
             <translation>Importar carpeta…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="193" />
+            <location filename="../plugin/gui/photo_dock.py" line="195" />
             <source>Match a folder of photos to poles by GPS and time, review, then upload</source>
             <translation>Emparejar una carpeta de fotos con postes por GPS y hora, revisar y subir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="216" />
+            <location filename="../plugin/gui/photo_dock.py" line="218" />
             <source>Dropped files go:</source>
             <translation>Los archivos soltados van:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="218" />
+            <location filename="../plugin/gui/photo_dock.py" line="220" />
             <source>to the selected item</source>
             <translation>al elemento seleccionado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="219" />
+            <location filename="../plugin/gui/photo_dock.py" line="221" />
             <source>to the selected item, as main photo</source>
             <translation>al elemento seleccionado, como foto principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="220" />
+            <location filename="../plugin/gui/photo_dock.py" line="222" />
             <source>to the job only (no item)</source>
             <translation>solo al trabajo (sin elemento)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="237" />
+            <location filename="../plugin/gui/photo_dock.py" line="239" />
             <source>Messages about uploads and actions appear here.</source>
             <translation>Aquí aparecen los mensajes sobre subidas y acciones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="294" />
+            <location filename="../plugin/gui/photo_dock.py" line="296" />
             <source>{n} features selected: select exactly one pole or midspan.</source>
             <translation>{n} objetos seleccionados: seleccione exactamente un poste o punto intermedio.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="305" />
+            <location filename="../plugin/gui/photo_dock.py" line="307" />
             <source>This feature has no Katapult id yet (push it first).</source>
             <translation>Este objeto todavía no tiene id de Katapult (envíelo primero).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="346" />
+            <location filename="../plugin/gui/photo_dock.py" line="342" />
             <source>Pole/node</source>
             <translation>Poste/nodo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="346" />
+            <location filename="../plugin/gui/photo_dock.py" line="342" />
             <source>Midspan</source>
             <translation>Punto intermedio</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="347" />
+            <location filename="../plugin/gui/photo_dock.py" line="343" />
             <source>{kind} {label}: {n} photo(s)</source>
             <translation>{kind} {label}: {n} foto(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="373" />
+            <location filename="../plugin/gui/photo_dock.py" line="400" />
             <source>MAIN</source>
             <translation>PRINCIPAL</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="375" />
+            <location filename="../plugin/gui/photo_dock.py" line="402" />
             <source>date unknown</source>
             <translation>fecha desconocida</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="383" />
+            <location filename="../plugin/gui/photo_dock.py" line="410" />
             <source>id: {id}</source>
             <translation>id: {id}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="385" />
+            <location filename="../plugin/gui/photo_dock.py" line="412" />
             <source>not in the job's photo list (pull the job to refresh)</source>
             <translation>no está en la lista de fotos del trabajo (descargue cambios del trabajo para actualizar)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="389" />
+            <location filename="../plugin/gui/photo_dock.py" line="416" />
             <source>uploaded {d}</source>
             <translation>subida {d}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="410" />
+            <location filename="../plugin/gui/photo_dock.py" line="437" />
             <source>thumbnail not available: {m}</source>
             <translation>miniatura no disponible: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="459" />
+            <location filename="../plugin/gui/photo_dock.py" line="483" />
             <source>{what} failed: {message}</source>
             <translation>{what} falló: {message}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="469" />
+            <location filename="../plugin/gui/photo_dock.py" line="493" />
             <source>{p} is now the main photo of {item}.</source>
             <translation>{p} es ahora la foto principal de {item}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="479" />
+            <location filename="../plugin/gui/photo_dock.py" line="503" />
             <source>{p} detached from {item} (still in the job).</source>
             <translation>{p} separada de {item} (sigue en el trabajo).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="502" />
+            <location filename="../plugin/gui/photo_dock.py" line="523" />
             <source>Associate</source>
             <translation>Asociar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="502" />
+            <location filename="../plugin/gui/photo_dock.py" line="523" />
             <source>{p} attached to {item}.</source>
             <translation>{p} adjuntada a {item}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="518" />
+            <location filename="../plugin/gui/photo_dock.py" line="539" />
             <source>Move</source>
             <translation>Mover</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="518" />
+            <location filename="../plugin/gui/photo_dock.py" line="539" />
             <source>{p} moved to {t}.</source>
             <translation>{p} movida a {t}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="562" />
+            <location filename="../plugin/gui/photo_dock.py" line="580" />
             <source>Move photo</source>
             <translation>Mover foto</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="560" />
+            <location filename="../plugin/gui/photo_dock.py" line="578" />
             <source>This job has no other item.</source>
             <translation>Este trabajo no tiene otro elemento.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="562" />
+            <location filename="../plugin/gui/photo_dock.py" line="580" />
             <source>Move the photo to (nearest first):</source>
             <translation>Mover la foto a (el más cercano primero):</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="651" />
+            <location filename="../plugin/gui/photo_dock.py" line="669" />
             <source>Upload photos</source>
             <translation>Subir fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="571" />
+            <location filename="../plugin/gui/photo_dock.py" line="589" />
             <source>JPEG images (*.jpg *.jpeg *.JPG *.JPEG);;All files (*)</source>
             <translation>Imágenes JPEG (*.jpg *.jpeg *.JPG *.JPEG);;Todos los archivos (*)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="593" />
+            <location filename="../plugin/gui/photo_dock.py" line="611" />
             <source>{name}: not a file (folders: use Import folder…); skipped.</source>
             <translation>{name}: no es un archivo (para carpetas use Importar carpeta…); omitido.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="614" />
+            <location filename="../plugin/gui/photo_dock.py" line="632" />
             <source>Select a pole or midspan first.</source>
             <translation>Seleccione primero un poste o punto intermedio.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="618" />
+            <location filename="../plugin/gui/photo_dock.py" line="636" />
             <source>Checking {n} file(s)…</source>
             <translation>Comprobando {n} archivo(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="688" />
+            <location filename="../plugin/gui/photo_dock.py" line="706" />
             <source>Cancelling after the photo in flight…</source>
             <translation>Cancelando después de la foto en curso…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="693" />
+            <location filename="../plugin/gui/photo_dock.py" line="711" />
             <source>{name}: uploaded as {pid}</source>
             <translation>{name}: subida como {pid}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="695" />
+            <location filename="../plugin/gui/photo_dock.py" line="713" />
             <source>{name}: already on the server as {pid} (not sent again)</source>
             <translation>{name}: ya está en el servidor como {pid} (no se envía de nuevo)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="703" />
+            <location filename="../plugin/gui/photo_dock.py" line="721" />
             <source>{name}: not confirmed ({m}); run the upload again to finish</source>
             <translation>{name}: sin confirmar ({m}); vuelva a ejecutar la subida para terminar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="708" />
+            <location filename="../plugin/gui/photo_dock.py" line="726" />
             <source>{n} uploaded, {f} failed</source>
             <translation>{n} subida(s), {f} fallida(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="712" />
+            <location filename="../plugin/gui/photo_dock.py" line="730" />
             <source>; cancelled (run it again to upload the rest, nothing is sent twice)</source>
             <translation>; cancelado (vuelva a ejecutarlo para subir el resto; nada se envía dos veces)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="762" />
+            <location filename="../plugin/gui/photo_dock.py" line="820" />
             <source>Associate a photo of the job</source>
             <translation>Asociar una foto del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="765" />
+            <location filename="../plugin/gui/photo_dock.py" line="823" />
             <source>{n} photo(s) are not on any item; they are listed first.</source>
             <translation>{n} foto(s) no están en ningún elemento; aparecen primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="774" />
+            <location filename="../plugin/gui/photo_dock.py" line="832" />
             <source>File</source>
             <translation>Archivo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="774" />
+            <location filename="../plugin/gui/photo_dock.py" line="832" />
             <source>Taken</source>
             <translation>Tomada</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="774" />
+            <location filename="../plugin/gui/photo_dock.py" line="832" />
             <source>Camera</source>
             <translation>Cámara</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="774" />
+            <location filename="../plugin/gui/photo_dock.py" line="832" />
             <source>On an item</source>
             <translation>En un elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="785" />
+            <location filename="../plugin/gui/photo_dock.py" line="843" />
             <source>yes</source>
             <translation>sí</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="785" />
+            <location filename="../plugin/gui/photo_dock.py" line="843" />
             <source>no</source>
             <translation>no</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="796" />
+            <location filename="../plugin/gui/photo_dock.py" line="854" />
             <source>as the main photo</source>
             <translation>como foto principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="227" />
+            <location filename="../plugin/gui/photo_dock.py" line="229" />
             <source>Cancel</source>
             <translation>Cancelar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="646" />
+            <location filename="../plugin/gui/photo_dock.py" line="664" />
             <source>Nothing to upload.</source>
             <translation>No hay nada que subir.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="654" />
+            <location filename="../plugin/gui/photo_dock.py" line="672" />
             <source>Start the upload?</source>
             <translation>¿Empezar la subida?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="660" />
+            <location filename="../plugin/gui/photo_dock.py" line="678" />
             <source>Upload not started.</source>
             <translation>Subida no iniciada.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="701" />
+            <location filename="../plugin/gui/photo_dock.py" line="719" />
             <source>{name}: refused by the server: {m}</source>
             <translation>{name}: rechazada por el servidor: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="719" />
+            <location filename="../plugin/gui/photo_dock.py" line="737" />
             <source>Upload failed: {m}</source>
             <translation>La subida falló: {m}</translation>
         </message>
@@ -1444,27 +1502,27 @@
             <translation>Cancelar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="412" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="411" />
             <source>Nothing to upload.</source>
             <translation>No hay nada que subir.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="416" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="415" />
             <source>Start the upload?</source>
             <translation>¿Empezar la subida?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="424" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="423" />
             <source>Upload not started.</source>
             <translation>Subida no iniciada.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="458" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="457" />
             <source>{name}: refused by the server: {m}</source>
             <translation>{name}: rechazada por el servidor: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="477" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="476" />
             <source>Upload failed: {m}</source>
             <translation>La subida falló: {m}</translation>
         </message>
@@ -1584,87 +1642,87 @@
             <translation>Explorando {folder}…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="230" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="227" />
             <source>Scanning failed: {m}</source>
             <translation>La exploración falló: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="250" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="247" />
             <source>— refused —</source>
             <translation>— rechazada —</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="254" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="251" />
             <source>not uploaded</source>
             <translation>sin subir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="266" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="263" />
             <source>no match</source>
             <translation>sin coincidencia</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="274" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="271" />
             <source>{n} photo(s) have no match and will not be uploaded unless you choose an item: {names}</source>
             <translation>{n} foto(s) no tienen coincidencia y no se subirán a menos que elija un elemento: {names}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="281" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="278" />
             <source>Every readable photo has a proposed item; check the low-confidence rows.</source>
             <translation>Cada foto legible tiene un elemento propuesto; revise las filas de baja confianza.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="284" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="281" />
             <source>{n} file(s): {m} matched, {u} unmatched, {r} refused.</source>
             <translation>{n} archivo(s): {m} emparejados, {u} sin emparejar, {r} rechazados.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="299" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="296" />
             <source>— leave out —</source>
             <translation>— dejar fuera —</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="300" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="297" />
             <source>job only (no item)</source>
             <translation>solo el trabajo (sin elemento)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="319" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="316" />
             <source>other item…</source>
             <translation>otro elemento…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="332" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="329" />
             <source>Choose the item</source>
             <translation>Elija el elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="332" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="329" />
             <source>Node:</source>
             <translation>Nodo:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="383" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="380" />
             <source>{n} photo(s) to upload: {t} tokens</source>
             <translation>{n} foto(s) por subir: {t} tokens</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="385" />
-            <source>, about {d} at the current rate limits</source>
-            <translation>, unos {d} con los límites de peticiones actuales</translation>
+            <location filename="../plugin/gui/photo_import_dialog.py" line="382" />
+            <source>; time needed at the current rate limits: {d}</source>
+            <translation>; tiempo necesario con los límites de peticiones actuales: {d}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="460" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="459" />
             <source>{name}: not confirmed ({m}); upload again to finish</source>
             <translation>{name}: sin confirmar ({m}); vuelva a subir para terminar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="465" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="464" />
             <source>{n} uploaded, {a} found already on the server, {f} failed</source>
             <translation>{n} subida(s), {a} ya estaban en el servidor, {f} fallida(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="469" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="468" />
             <source>; cancelled: upload again for the rest (nothing is sent twice)</source>
             <translation>; cancelado: vuelva a subir para el resto (nada se envía dos veces)</translation>
         </message>
@@ -1715,192 +1773,197 @@
             <translation>Línea de postes de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="60" />
+            <location filename="../plugin/maptools/options_widget.py" line="82" />
             <source>node_type of new poles</source>
             <translation>node_type de los postes nuevos</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="65" />
+            <location filename="../plugin/maptools/options_widget.py" line="87" />
             <source>pole_height=45; proposed=true</source>
             <translation>pole_height=45; proposed=true</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="66" />
+            <location filename="../plugin/maptools/options_widget.py" line="88" />
             <source>Default attributes of new poles: name=value, separated by ';'</source>
             <translation>Atributos predeterminados de los postes nuevos: nombre=valor, separados por ';'</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="72" />
+            <location filename="../plugin/maptools/options_widget.py" line="94" />
             <source>connection_type of new spans</source>
             <translation>connection_type de los vanos nuevos</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="77" />
+            <location filename="../plugin/maptools/options_widget.py" line="99" />
             <source>Auto-spacing</source>
             <translation>Espaciado automático</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="78" />
+            <location filename="../plugin/maptools/options_widget.py" line="100" />
             <source>Click a route; poles are proposed along it</source>
             <translation>Haga clic en una ruta; se proponen postes a lo largo de ella</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="80" />
+            <location filename="../plugin/maptools/options_widget.py" line="102" />
             <source>Pole spacing along the route</source>
             <translation>Separación de postes a lo largo de la ruta</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="81" />
+            <location filename="../plugin/maptools/options_widget.py" line="103" />
             <source>Longest allowed span: longer spans are flagged</source>
             <translation>Vano más largo permitido: los vanos más largos se marcan</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="84" />
+            <location filename="../plugin/maptools/options_widget.py" line="106" />
             <source>Pole:</source>
             <translation>Poste:</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="87" />
+            <location filename="../plugin/maptools/options_widget.py" line="109" />
             <source>Span:</source>
             <translation>Vano:</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="90" />
+            <location filename="../plugin/maptools/options_widget.py" line="112" />
             <source>every</source>
             <translation>cada</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="92" />
+            <location filename="../plugin/maptools/options_widget.py" line="114" />
             <source>max</source>
             <translation>máx.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="126" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="132" />
             <source>Pole {fid} of layer '{layer}' has no kp_id, so a span cannot refer to it; a new pole is placed instead.</source>
             <translation>El poste {fid} de la capa '{layer}' no tiene kp_id, así que un vano no puede referirse a él; en su lugar se coloca un poste nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="198" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="210" />
             <source>Pole line cancelled; nothing was added.</source>
             <translation>Línea de postes cancelada; no se añadió nada.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="214" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="235" />
             <source>Select a layer of the Katapult job to draw in (its nodes or connections layer) first.</source>
             <translation>Seleccione primero una capa del trabajo de Katapult donde dibujar (su capa de nodos o de conexiones).</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="228" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="249" />
             <source>A span cannot connect a pole to itself; click another pole or an empty spot.</source>
             <translation>Un vano no puede unir un poste consigo mismo; haga clic en otro poste o en un lugar vacío.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="231" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="252" />
             <source>Same spot as the previous pole: no zero-length span was made.</source>
             <translation>Mismo lugar que el poste anterior: no se creó un vano de longitud cero.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="241" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="262" />
             <source>There is already a span between these two poles; click another spot.</source>
             <translation>Ya hay un vano entre estos dos postes; haga clic en otro lugar.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="298" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="319" />
             <source>Preview: {poles} poles, {spans} spans, longest {longest}. Enter or right click adds them, Backspace goes back to the route, Esc cancels.</source>
             <translation>Vista previa: {poles} postes, {spans} vanos, el más largo {longest}. Intro o clic derecho los añade, Retroceso vuelve a la ruta, Esc cancela.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="319" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="344" />
             <source>{n} span(s) are longer than the maximum of {max}.</source>
             <translation>{n} vano(s) superan el máximo de {max}.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="315" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="337" />
+            <source>Nothing to add: a single existing pole makes no span.</source>
+            <translation>Nada que añadir: un solo poste existente no forma un vano.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/maptools/pole_line_tool.py" line="340" />
             <source>Added {poles} pole(s) and {spans} span(s) ({length}); they are sent on Push.</source>
             <translation>Se añadieron {poles} poste(s) y {spans} vano(s) ({length}); se envían con Enviar.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="385" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="406" />
             <source>{length} &gt; max {max}</source>
             <translation>{length} &gt; máx. {max}</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="78" />
+            <location filename="../plugin/maptools/writer.py" line="87" />
             <source>The job has no such layer; reload the job.</source>
             <translation>El trabajo no tiene esa capa; vuelva a cargar el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="80" />
+            <location filename="../plugin/maptools/writer.py" line="89" />
             <source>Layer '{name}' is read-only; make it editable in Layer Properties or save a writable copy.</source>
             <translation>La capa '{name}' es de solo lectura; hágala editable en Propiedades de la capa o guarde una copia editable.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="84" />
+            <location filename="../plugin/maptools/writer.py" line="93" />
             <source>Layer '{name}' cannot add features (its data source does not allow it); save it as a GeoPackage first.</source>
             <translation>La capa '{name}' no admite añadir objetos (su fuente de datos no lo permite); guárdela primero como GeoPackage.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="95" />
+            <location filename="../plugin/maptools/writer.py" line="104" />
             <source>Could not start editing layer '{name}'; check that its file is writable and not locked by another program.</source>
             <translation>No se pudo empezar a editar la capa '{name}'; compruebe que su archivo se puede escribir y no está bloqueado por otro programa.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="111" />
+            <location filename="../plugin/maptools/writer.py" line="120" />
             <source>Default attribute '{item}' is not name=value; write it like pole_height=45.</source>
             <translation>El atributo predeterminado '{item}' no tiene la forma nombre=valor; escríbalo como pole_height=45.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="115" />
+            <location filename="../plugin/maptools/writer.py" line="124" />
             <source>Default attribute '{item}' has no name before '='.</source>
             <translation>El atributo predeterminado '{item}' no tiene nombre antes de '='.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="118" />
+            <location filename="../plugin/maptools/writer.py" line="127" />
             <source>'{name}' is managed by the plugin and cannot be a default attribute; remove it.</source>
             <translation>'{name}' lo gestiona el complemento y no puede ser un atributo predeterminado; quítelo.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="139" />
+            <location filename="../plugin/maptools/writer.py" line="149" />
             <source>Value '{value}' does not fit field '{name}' of layer '{layer}' ({type}); fix the default attribute.</source>
             <translation>El valor '{value}' no cabe en el campo '{name}' de la capa '{layer}' ({type}); corrija el atributo predeterminado.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="150" />
+            <location filename="../plugin/maptools/writer.py" line="160" />
             <source>Layer '{layer}' has no field '{name}' and it cannot be added; add it in Layer Properties.</source>
             <translation>La capa '{layer}' no tiene el campo '{name}' y no se puede añadir; añádalo en Propiedades de la capa.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="172" />
+            <location filename="../plugin/maptools/writer.py" line="182" />
             <source>A span cannot connect a pole to itself; click somewhere else for the next pole.</source>
             <translation>Un vano no puede unir un poste consigo mismo; haga clic en otro lugar para el siguiente poste.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="177" />
+            <location filename="../plugin/maptools/writer.py" line="187" />
             <source>The drawing makes the same span twice; remove the last pole (Backspace).</source>
             <translation>El dibujo crea el mismo vano dos veces; quite el último poste (Retroceso).</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="208" />
+            <location filename="../plugin/maptools/writer.py" line="218" />
             <source>The job needs both a nodes and a connections layer to draw pole lines; reload the job.</source>
             <translation>Para dibujar líneas de postes el trabajo necesita una capa de nodos y una de conexiones; vuelva a cargar el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="214" />
+            <location filename="../plugin/maptools/writer.py" line="224" />
             <source>There is already a span between poles {a} and {b}; remove the last pole (Backspace).</source>
             <translation>Ya hay un vano entre los postes {a} y {b}; quite el último poste (Retroceso).</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="228" />
+            <location filename="../plugin/maptools/writer.py" line="238" />
             <source>Draw pole line</source>
             <translation>Dibujar línea de postes</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="243" />
+            <location filename="../plugin/maptools/writer.py" line="253" />
             <source>Layer '{layer}' refused a new pole; check its constraints.</source>
             <translation>La capa '{layer}' rechazó un poste nuevo; revise sus restricciones.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/writer.py" line="262" />
+            <location filename="../plugin/maptools/writer.py" line="272" />
             <source>Layer '{layer}' refused a new span; check its constraints.</source>
             <translation>La capa '{layer}' rechazó un vano nuevo; revise sus restricciones.</translation>
         </message>
@@ -2004,77 +2067,77 @@
     <context>
         <name>SettingsDialog</name>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="44" />
+            <location filename="../plugin/gui/settings_dialog.py" line="43" />
             <source>Katapult settings</source>
             <translation>Configuración de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="54" />
+            <location filename="../plugin/gui/settings_dialog.py" line="53" />
             <source>Paste your Katapult Pro API key</source>
             <translation>Pegue su clave de API de Katapult Pro</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="57" />
+            <location filename="../plugin/gui/settings_dialog.py" line="56" />
             <source>Feet (ft)</source>
             <translation>Pies (ft)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="58" />
+            <location filename="../plugin/gui/settings_dialog.py" line="57" />
             <source>Metres (m)</source>
             <translation>Metros (m)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="71" />
+            <location filename="../plugin/gui/settings_dialog.py" line="70" />
             <source>Test connection</source>
             <translation>Probar la conexión</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="76" />
+            <location filename="../plugin/gui/settings_dialog.py" line="75" />
             <source>Server URL</source>
             <translation>URL del servidor</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="77" />
+            <location filename="../plugin/gui/settings_dialog.py" line="76" />
             <source>API key</source>
             <translation>Clave de API</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="78" />
+            <location filename="../plugin/gui/settings_dialog.py" line="77" />
             <source>Units</source>
             <translation>Unidades</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="96" />
+            <location filename="../plugin/gui/settings_dialog.py" line="97" />
             <source>The key is kept encrypted in QGIS's authentication database (configuration {id}).</source>
             <translation>La clave se guarda cifrada en la base de datos de autenticación de QGIS (configuración {id}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="108" />
+            <location filename="../plugin/gui/settings_dialog.py" line="109" />
             <source>No key is saved; the KATAPULT_API_KEY environment variable is used. Saving here stores the key in QGIS's authentication database instead.</source>
             <translation>No hay ninguna clave guardada; se usa la variable de entorno KATAPULT_API_KEY. Al guardar aquí, la clave pasa a la base de datos de autenticación de QGIS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="115" />
+            <location filename="../plugin/gui/settings_dialog.py" line="116" />
             <source>The key will be kept encrypted in QGIS's authentication database (QGIS may ask for its master password).</source>
             <translation>La clave se guardará cifrada en la base de datos de autenticación de QGIS (QGIS puede pedir su contraseña maestra).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="131" />
+            <location filename="../plugin/gui/settings_dialog.py" line="132" />
             <source>Settings: {text}</source>
             <translation>Configuración: {text}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="144" />
+            <location filename="../plugin/gui/settings_dialog.py" line="145" />
             <source>Settings saved (server {url}).</source>
             <translation>Configuración guardada (servidor {url}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="157" />
+            <location filename="../plugin/gui/settings_dialog.py" line="158" />
             <source>Testing connection to {url}…</source>
             <translation>Probando la conexión con {url}…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="168" />
+            <location filename="../plugin/gui/settings_dialog.py" line="169" />
             <source>Test connection failed: {text}</source>
             <translation>La prueba de conexión falló: {text}</translation>
         </message>
@@ -2082,157 +2145,167 @@
     <context>
         <name>SyncDock</name>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="39" />
+            <location filename="../plugin/gui/sync_dock.py" line="74" />
             <source>&lt; 1 s</source>
             <translation>&lt; 1 s</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="41" />
+            <location filename="../plugin/gui/sync_dock.py" line="76" />
             <source>{0} s</source>
             <translation>{0} s</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="43" />
+            <location filename="../plugin/gui/sync_dock.py" line="78" />
             <source>{0} min {1} s</source>
             <translation>{0} min {1} s</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="44" />
+            <location filename="../plugin/gui/sync_dock.py" line="79" />
             <source>{0} h {1} min</source>
             <translation>{0} h {1} min</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="126" />
+            <location filename="../plugin/gui/sync_dock.py" line="173" />
             <source>Katapult sync</source>
             <translation>Sincronización de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="148" />
+            <location filename="../plugin/gui/sync_dock.py" line="195" />
             <source>No Katapult job open.</source>
             <translation>No hay ningún trabajo de Katapult abierto.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="157" />
+            <location filename="../plugin/gui/sync_dock.py" line="204" />
             <source>Push</source>
             <translation>Enviar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="158" />
+            <location filename="../plugin/gui/sync_dock.py" line="205" />
             <source>Pull</source>
             <translation>Descargar cambios</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="159" />
+            <location filename="../plugin/gui/sync_dock.py" line="206" />
             <source>Pause</source>
             <translation>Pausa</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="160" />
+            <location filename="../plugin/gui/sync_dock.py" line="207" />
             <source>Resume</source>
             <translation>Reanudar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="161" />
+            <location filename="../plugin/gui/sync_dock.py" line="208" />
             <source>Cancel</source>
             <translation>Cancelar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="162" />
+            <location filename="../plugin/gui/sync_dock.py" line="209" />
             <source>Retry failed</source>
             <translation>Reintentar fallidos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="168" />
+            <location filename="../plugin/gui/sync_dock.py" line="221" />
+            <source>Send edits automatically when the job's layers are saved</source>
+            <translation>Enviar las ediciones automáticamente al guardar las capas del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="227" />
             <source>Item</source>
             <translation>Elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="168" />
+            <location filename="../plugin/gui/sync_dock.py" line="227" />
             <source>Id</source>
             <translation>Id</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="168" />
+            <location filename="../plugin/gui/sync_dock.py" line="227" />
             <source>Server message</source>
             <translation>Mensaje del servidor</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="173" />
+            <location filename="../plugin/gui/sync_dock.py" line="232" />
             <source>Operations the server refused (click to show the item):</source>
             <translation>Operaciones que el servidor rechazó (haga clic para mostrar el elemento):</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="225" />
+            <location filename="../plugin/gui/sync_dock.py" line="289" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="249" />
+            <location filename="../plugin/gui/sync_dock.py" line="318" />
             <source>Katapult refused the API key; sending is paused. Enter a valid key in Katapult settings, then press Resume.</source>
             <translation>Katapult rechazó la clave de API; el envío está en pausa. Introduzca una clave válida en la configuración de Katapult y pulse Reanudar.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="255" />
+            <location filename="../plugin/gui/sync_dock.py" line="330" />
             <source>The API key was refused; sending is paused until a valid key is entered.</source>
             <translation>La clave de API fue rechazada; el envío queda en pausa hasta que se introduzca una clave válida.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="268" />
+            <location filename="../plugin/gui/sync_dock.py" line="348" />
             <source>All edits are processed.</source>
             <translation>Todas las ediciones están procesadas.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="269" />
+            <location filename="../plugin/gui/sync_dock.py" line="349" />
             <source>Sending was cancelled; what is left stays queued.</source>
             <translation>El envío se canceló; lo que falta sigue en cola.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="270" />
+            <location filename="../plugin/gui/sync_dock.py" line="350" />
             <source>Sending is paused; press Resume to continue.</source>
             <translation>El envío está en pausa; pulse Reanudar para continuar.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="271" />
+            <location filename="../plugin/gui/sync_dock.py" line="351" />
             <source>Katapult refused the API key; sending is paused.</source>
             <translation>Katapult rechazó la clave de API; el envío está en pausa.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="272" />
+            <location filename="../plugin/gui/sync_dock.py" line="352" />
             <source>Katapult cannot be reached right now; the edits stay queued. Press Resume to retry.</source>
             <translation>No se puede contactar con Katapult en este momento; las ediciones siguen en cola. Pulse Reanudar para reintentar.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="274" />
+            <location filename="../plugin/gui/sync_dock.py" line="357" />
             <source>Sending stopped because of an error.</source>
             <translation>El envío se detuvo por un error.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="281" />
+            <location filename="../plugin/gui/sync_dock.py" line="365" />
             <source>Pending: {0}   Sent: {1}   Failed: {2}   Held: {3}   Done: {4}</source>
             <translation>Pendientes: {0}   Enviadas: {1}   Fallidas: {2}   Retenidas: {3}   Hechas: {4}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="285" />
+            <location filename="../plugin/gui/sync_dock.py" line="374" />
             <source>Time left: {0}</source>
             <translation>Tiempo restante: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="287" />
+            <location filename="../plugin/gui/sync_dock.py" line="376" />
             <source>Sending edits to Katapult…</source>
             <translation>Enviando ediciones a Katapult…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="298" />
+            <location filename="../plugin/gui/sync_dock.py" line="388" />
             <source>Cannot read the sync journal: {0}</source>
             <translation>No se puede leer el diario de sincronización: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="308" />
+            <location filename="../plugin/gui/sync_dock.py" line="401" />
             <source>held: </source>
             <translation>retenida: </translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="353" />
+            <location filename="../plugin/gui/sync_dock.py" line="471" />
+            <source>Resuming {0} edits not yet sent from the last session.</source>
+            <translation>Reanudando {0} ediciones de la sesión anterior que aún no se enviaron.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/sync_dock.py" line="489" />
             <source>Pulled: {0} items updated from the server, {1} merged with your edits, {2} conflicts.</source>
             <translation>Descargado: {0} elementos actualizados desde el servidor, {1} fusionados con sus ediciones, {2} conflictos.</translation>
         </message>
@@ -2240,12 +2313,12 @@
     <context>
         <name>SyncWorker</name>
         <message>
-            <location filename="../plugin/worker.py" line="316" />
+            <location filename="../plugin/worker.py" line="361" />
             <source>No Katapult connection is configured.</source>
             <translation>No hay ninguna conexión de Katapult configurada.</translation>
         </message>
         <message>
-            <location filename="../plugin/worker.py" line="351" />
+            <location filename="../plugin/worker.py" line="402" />
             <source>Katapult: sending edits</source>
             <translation>Katapult: enviando ediciones</translation>
         </message>
@@ -2278,42 +2351,42 @@
             <translation>¿Borrar también los vanos?</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="431" />
+            <location filename="../plugin/layers/topology.py" line="505" />
             <source>Keep spans on their poles</source>
             <translation>Mantener los vanos en sus postes</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="434" />
+            <location filename="../plugin/layers/topology.py" line="508" />
             <source>Keep sections on their spans</source>
             <translation>Mantener las secciones en sus vanos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="443" />
+            <location filename="../plugin/layers/topology.py" line="517" />
             <source>Deleted {n} section(s) of the deleted span(s) with them.</source>
             <translation>Se borraron con ellos {n} sección(es) de los vanos borrados.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="546" />
+            <location filename="../plugin/layers/topology.py" line="622" />
             <source>Span {span} now ends on pole {node}.</source>
             <translation>El vano {span} ahora termina en el poste {node}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="550" />
+            <location filename="../plugin/layers/topology.py" line="626" />
             <source>Span {span} cannot connect a pole to itself; its end was put back on pole {node}.</source>
             <translation>El vano {span} no puede unir un poste consigo mismo; su extremo se devolvió al poste {node}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="555" />
+            <location filename="../plugin/layers/topology.py" line="631" />
             <source>Span ends stay on their poles: span {span} was put back on pole {node}. Drag the end onto another pole to re-attach it.</source>
             <translation>Los extremos de los vanos se quedan en sus postes: el vano {span} se devolvió al poste {node}. Arrastre el extremo sobre otro poste para volver a unirlo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="570" />
+            <location filename="../plugin/layers/topology.py" line="646" />
             <source>{n} span(s) still reference deleted pole(s) {ids}; Push will report them until they are deleted or re-attached.</source>
             <translation>{n} vano(s) todavía hacen referencia a postes borrados {ids}; Enviar los señalará hasta que se borren o se vuelvan a unir.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="630" />
+            <location filename="../plugin/layers/topology.py" line="706" />
             <source>Layer '{name}' cannot be edited, so its features could not follow the change; make it editable and move the pole again.</source>
             <translation>La capa '{name}' no se puede editar, así que sus objetos no pudieron seguir el cambio; hágala editable y mueva el poste otra vez.</translation>
         </message>

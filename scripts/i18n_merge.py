@@ -33,13 +33,17 @@ def helper_context(source_file: Path, _depth: int = 0) -> str | None:
     except (OSError, SyntaxError):
         return None
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in ("tr", "_tr"):
+        if isinstance(node, ast.FunctionDef) and node.name in ("tr", "_tr") and node.args.args:
+            # the call that passes the helper's text argument on with a literal context,
+            # e.g. QCoreApplication.translate("Ctx", text) or _translate("Ctx", text)
+            param = node.args.args[0].arg
             for call in ast.walk(node):
                 if (
                     isinstance(call, ast.Call)
-                    and getattr(call.func, "attr", getattr(call.func, "id", None)) == "translate"
-                    and call.args
+                    and len(call.args) >= 2
                     and _literal(call.args[0]) is not None
+                    and isinstance(call.args[1], ast.Name)
+                    and call.args[1].id == param
                 ):
                     return call.args[0].value
     if _depth > 3:
