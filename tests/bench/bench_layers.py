@@ -181,6 +181,17 @@ def breakdown(job_id, nodes, conns, photos) -> dict:
 
 
 def main() -> dict:
+    from qgis.PyQt.QtCore import QCoreApplication
+    from qgis.PyQt.QtGui import QGuiApplication
+
+    running = QCoreApplication.instance()
+    if running is not None and not isinstance(running, QGuiApplication):
+        # Another bench started QGIS without a GUI; styles (labels) need one: own process.
+        import subprocess
+
+        command = [sys.executable, "-m", "tests.bench.bench_layers"]
+        subprocess.run(command, cwd=str(ROOT), check=True)
+        return {}
     qgis_app()
     from qgis.core import QgsProject
 
