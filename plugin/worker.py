@@ -27,7 +27,7 @@ from typing import Any, Callable, Optional
 from qgis.PyQt.QtCore import QCoreApplication, QObject, QThread, QTimer, pyqtSignal
 
 from .sync import executor as ex
-from .sync.journal import Journal
+from .sync.journal import PLANNED_KINDS, Journal
 
 try:
     from .api.pacing import CancelToken
@@ -325,7 +325,7 @@ class SyncWorker(QObject):
         import time as _time
 
         def summary(running: bool) -> dict:
-            counts = journal.counts()
+            counts = journal.counts(PLANNED_KINDS)
             cost = (counts["pending"] + counts["sent"]) * ex.WRITE_COST
             return {
                 "counts": counts,

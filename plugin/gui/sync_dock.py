@@ -29,7 +29,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..sync.journal import Journal
+from ..sync.journal import PLANNED_KINDS, Journal
 
 KIND_PROPERTY = "katapult/kind"
 JOB_PROPERTY = "katapult/job_id"
@@ -387,11 +387,11 @@ class SyncDock(QDockWidget):
         except Exception as exc:  # noqa: BLE001 - show, never crash the dock
             self.status_label.setText(_tr("Cannot read the sync journal: {0}").format(exc))
             return
-        counts = journal.counts()
+        counts = journal.counts(PLANNED_KINDS)
         left = counts["pending"] + counts["sent"]
         if not self.worker.is_draining():
             self._show_counts(counts, self.worker.eta_seconds(left * 10), False)
-        failed = journal.operations(["failed", "held"])
+        failed = [op for op in journal.operations(["failed", "held"]) if op.kind in PLANNED_KINDS]
         self.failed_table.setRowCount(len(failed))
         for row, op in enumerate(failed):
             items = [

@@ -25,7 +25,7 @@ from ..model.flatten import extend_schema, flatten, geometry
 from ..model.ids import is_valid_id, new_push_id
 from ..sync import pull as pull_merge
 from ..sync import push as push_plan
-from ..sync.journal import Journal
+from ..sync.journal import PLANNED_KINDS, Journal
 from .sync_dock import ID_FIELD, JOB_PROPERTY, SYNC_FIELD, gpkg_path, job_layers
 
 KINDS = ("node", "connection", "section")
@@ -268,7 +268,7 @@ class SyncController(QObject):
         """On job open: drain what a previous session left (QGIS closed mid-sync)."""
         journal = Journal(path)
         try:
-            counts = journal.counts()
+            counts = journal.counts(PLANNED_KINDS)
         finally:
             journal.close()
         left = counts["pending"] + counts["sent"]
@@ -286,7 +286,7 @@ class SyncController(QObject):
         _check_saved(_job_layers_of(job_id))
         journal = Journal(path)
         try:
-            counts = journal.counts()
+            counts = journal.counts(PLANNED_KINDS)
         finally:
             journal.close()
         if counts["pending"] + counts["sent"]:

@@ -211,7 +211,7 @@ class Executor:
             if outcome in (AUTH, CANCELLED, OFFLINE):
                 res.status = outcome
                 break
-        res.counts = self.journal.counts()
+        res.counts = self.journal.counts(jr.PLANNED_KINDS)
         return res
 
     def _progress(self, on_progress: Optional[Callable], op: jr.Operation, event: str) -> None:

@@ -448,12 +448,15 @@ class Journal:
                 return
             yield op
 
-    def counts(self) -> dict:
-        """``{state: count}`` for every state (zeros included)."""
+    def counts(self, kinds: Optional[Iterable[str]] = None) -> dict:
+        """``{state: count}`` for every state (zeros included), optionally of ``kinds`` only."""
         out = {s: 0 for s in STATES}
-        for state, n in self._con().execute(
-            "SELECT state, COUNT(*) FROM kp_journal GROUP BY state"
-        ):
+        sql, args = "SELECT state, COUNT(*) FROM kp_journal", []
+        if kinds is not None:
+            kinds = list(kinds)
+            sql += f" WHERE kind IN ({','.join('?' * len(kinds))})"
+            args = kinds
+        for state, n in self._con().execute(sql + " GROUP BY state", args):
             out[state] = n
         return out
 
