@@ -34,7 +34,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QCoreApplication, QObject, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QObject, QTimer, pyqtSignal
 
 from .. import geo
 from ..qgis_log import log
@@ -291,6 +291,7 @@ class TopologyKeeper(QObject):
         self._section_span: Dict[int, str] = {}
         self._sections_by_span: Dict[str, Set[int]] = {}
         self._connections = []
+        self._rebuild_queued = False
         self.rebuild_caches()
         self._attach()
 
@@ -321,6 +322,9 @@ class TopologyKeeper(QObject):
             self.linker.watch(layer)
             self._connect(layer.afterCommitChanges, self.rebuild_caches, layer)
             self._connect(layer.afterRollBack, self.rebuild_caches, layer)
+            self._connect(layer.editingStarted, self._data_may_have_changed, layer)
+            # a pull (plugin.layers.refresh) writes through the provider, then repaints
+            self._connect(layer.repaintRequested, self._data_may_have_changed, layer)
         self._connect(self.linker.stepped, self._stepped, self.linker)
 
     def detach(self) -> None:
@@ -333,6 +337,23 @@ class TopologyKeeper(QObject):
             except (TypeError, RuntimeError):
                 pass
         self._connections.clear()
+
+    def _data_may_have_changed(self, *_args) -> None:
+        """Re-read the caches soon, when no layer holds unsaved edits (then the layers
+        are exactly what the caches must mirror)."""
+        if self._rebuild_queued:
+            return
+        self._rebuild_queued = True
+        QTimer.singleShot(0, self._rebuild_if_clean)
+
+    def _rebuild_if_clean(self) -> None:
+        self._rebuild_queued = False
+        if sip.isdeleted(self) or not self._connections:
+            return
+        if any(sip.isdeleted(lyr) for lyr in self.layers()):
+            return
+        if not any(lyr.isModified() for lyr in self.layers()):
+            self.rebuild_caches()
 
     def rebuild_caches(self) -> None:
         """Re-read node ids and span geometries (after commit fids change)."""

@@ -235,3 +235,23 @@ def test_only_katapult_layers(qgis_new_project):
     assert keeper.sections is None
     manager.stop()
     assert manager.keepers == {}
+
+
+def test_spans_added_by_a_pull_are_followed(job):
+    """plugin.layers.refresh writes through the provider and repaints: the keeper re-reads."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    layers, fids, _, _, _ = job
+    for layer in layers.all():
+        layer.rollBack()  # a pull only runs without unsaved edits
+    add_span(layers, "-SpanPulled000000001", D, A, [PD, PA])
+    add_section(layers, "-SecPulled0000000001", "-SpanPulled000000001", mid(PD, PA))
+    for layer in layers.all():
+        layer.triggerRepaint()
+    QCoreApplication.processEvents()
+    for layer in layers.all():
+        assert layer.startEditing()
+    move_node(layers, fids[D], (-77.0285, 40.1025))
+    assert coords(by_kp(layers.connections)["-SpanPulled000000001"])[0] == (-77.0285, 40.1025)
+    sec = point(by_kp(layers.sections)["-SecPulled0000000001"])
+    assert sec == pytest.approx(mid((-77.0285, 40.1025), PA), abs=1e-6)
