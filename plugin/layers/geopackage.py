@@ -30,8 +30,8 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsGeometry,
-    QgsLineString,
     QgsPoint,
+    QgsPointXY,
     QgsVectorFileWriter,
     QgsWkbTypes,
 )
@@ -172,7 +172,7 @@ def line_geometry(coords: Optional[Sequence[Tuple[float, float]]]) -> Optional[Q
     """A line geometry from ``[(lon, lat), ...]`` (None stays None)."""
     if coords is None:
         return None
-    return QgsGeometry(QgsLineString([c[0] for c in coords], [c[1] for c in coords]))
+    return QgsGeometry.fromPolylineXY([QgsPointXY(x, y) for x, y in coords])
 
 
 def make_geometry(kind: str, coords: Any) -> Optional[QgsGeometry]:
