@@ -281,6 +281,7 @@ class TopologyKeeper(QObject):
         self._moved_nodes: Set[int] = set()
         self._deleted_nodes: Dict[int, str] = {}
         self._changed_spans: Set[int] = set()
+        self._rekeyed_spans: Set[int] = set()
         self._deleted_spans: Dict[int, str] = {}
         self._node_ids: Dict[int, str] = {}
         self._span_geoms: Dict[int, QgsGeometry] = {}
@@ -465,6 +466,8 @@ class TopologyKeeper(QObject):
             n1, n2 = self._span_ends.get(fid, ("", ""))
             self._index_span(fid, value if name == "node_id_1" else n1,
                              value if name == "node_id_2" else n2)
+            if not self._applying:
+                self._rekeyed_spans.add(fid)  # edited in a form: move the end to that pole
 
     # -- after a step lands on an undo stack ------------------------------
     def _stepped(self, lid: str, kind: str, linked: bool) -> None:
@@ -488,16 +491,19 @@ class TopologyKeeper(QObject):
         self._deleted_nodes.clear()
         self._changed_spans.clear()
         self._deleted_spans.clear()
+        self._rekeyed_spans.clear()
 
     def process(self, origin: Optional[QgsVectorLayer] = None) -> None:
         """Apply the queued fixes now, linked to ``origin``'s newest command."""
         moved, deleted = set(self._moved_nodes), dict(self._deleted_nodes)
         changed, deleted_spans = set(self._changed_spans), dict(self._deleted_spans)
+        rekeyed = set(self._rekeyed_spans)
         self._moved_nodes.clear()
         self._deleted_nodes.clear()
         self._changed_spans.clear()
         self._deleted_spans.clear()
-        if not (moved or deleted or changed or deleted_spans):
+        self._rekeyed_spans.clear()
+        if not (moved or deleted or changed or deleted_spans or rekeyed):
             return
         members: List[Tuple[QgsVectorLayer, int]] = []
         if origin is not None:
@@ -509,6 +515,8 @@ class TopologyKeeper(QObject):
             notes: List[str] = []
             if moved:
                 self._follow_nodes(moved, span_changes)
+            if rekeyed:
+                self._follow_new_ids(rekeyed, span_changes, notes)
             if changed:
                 self._check_span_ends(changed - set(span_changes), span_changes, attr_changes,
                                       notes)
@@ -600,6 +608,38 @@ class TopologyKeeper(QObject):
                     touched = True
             if touched:
                 span_changes[span.id()] = geom
+
+    def _follow_new_ids(self, fids: Set[int], span_changes: Dict[int, QgsGeometry],
+                        notes: List[str]) -> None:
+        """Span ends whose node id was edited move onto the pole now named."""
+        for fid in fids:
+            span = self.connections.getFeature(fid)
+            if not span.isValid():
+                continue
+            geom = QgsGeometry(span_changes.get(fid, span.geometry()))
+            ends = _end_points(geom)
+            if ends is None:
+                continue
+            first, last, last_index = ends
+            if span["node_id_1"] and span["node_id_1"] == span["node_id_2"]:
+                notes.append(tr("Span {span} now connects pole {node} to itself; set another "
+                                "pole in node_id_1 or node_id_2.").format(
+                    span=span["kp_id"], node=span["node_id_1"]))
+            touched = False
+            for vertex, current, key in ((0, first, "node_id_1"),
+                                         (last_index, last, "node_id_2")):
+                target = self._node_point(span[key]) if span[key] else None
+                if target is None:
+                    if span[key]:
+                        notes.append(tr("Span {span} refers to pole {node}, which is not in the "
+                                        "nodes layer; its end was left where it is.").format(
+                            span=span["kp_id"], node=span[key]))
+                    continue
+                if (current.x(), current.y()) != (target.x(), target.y()):
+                    geom.moveVertex(target.x(), target.y(), vertex)
+                    touched = True
+            if touched:
+                span_changes[fid] = geom
 
     def _node_near(self, point: QgsPointXY) -> Optional[Tuple[str, QgsPointXY]]:
         """The node within ATTACH_TOLERANCE_M of ``point`` (connections CRS), nearest first."""

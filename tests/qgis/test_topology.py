@@ -255,3 +255,24 @@ def test_spans_added_by_a_pull_are_followed(job):
     assert coords(by_kp(layers.connections)["-SpanPulled000000001"])[0] == (-77.0285, 40.1025)
     sec = point(by_kp(layers.sections)["-SecPulled0000000001"])
     assert sec == pytest.approx(mid((-77.0285, 40.1025), PA), abs=1e-6)
+
+
+def test_node_id_edited_in_a_form_moves_the_span_end(job):
+    layers, _, keeper, _, _ = job
+    notes = []
+    keeper.message.connect(lambda text, level: notes.append(text))
+    span = by_kp(layers.connections)[S2]
+    idx = layers.connections.fields().indexFromName("node_id_2")
+    layers.connections.beginEditCommand("Attributes changed")
+    layers.connections.changeAttributeValue(span.id(), idx, D)
+    layers.connections.endEditCommand()
+    assert coords(by_kp(layers.connections)[S2]) == [PB, PD]
+    m = point(by_kp(layers.sections)["midpoint_section"])
+    assert m == pytest.approx(mid(PB, PD), abs=1e-6)
+    layers.connections.undoStack().undo()  # attribute, geometry and section in one step
+    span = by_kp(layers.connections)[S2]
+    assert span["node_id_2"] == C and coords(span) == [PB, PC]
+    assert point(by_kp(layers.sections)["midpoint_section"]) == pytest.approx(mid(PB, PC))
+    layers.connections.changeAttributeValue(span.id(), idx, "-NoSuchPole000000000")
+    assert coords(by_kp(layers.connections)[S2]) == [PB, PC]
+    assert "-NoSuchPole000000000" in notes[-1]
