@@ -150,9 +150,10 @@ class PoleLineMapTool(QgsMapToolEdit):
         radius = QgsTolerance.vertexSearchRadius(self.canvas().mapSettings())
         return locator.nearestVertex(self.toMapCoordinates(pixel), radius)
 
-    def click_at(self, pixel, map_point: Optional[QgsPointXY] = None) -> Click:
+    def click_at(self, pixel, map_point: Optional[QgsPointXY] = None,
+                 match: Optional[QgsPointLocator.Match] = None) -> Click:
         """The click for a canvas pixel: a reused node, a snapped point or the raw point."""
-        match = self._match(pixel)
+        match = match if match is not None else self._match(pixel)
         nodes = self._layers.nodes if self._layers else None
         if match.isValid() and nodes is not None and match.layer() is not nodes:
             # e.g. the end vertex of a span, which sits on its node: look for that node
@@ -182,7 +183,7 @@ class PoleLineMapTool(QgsMapToolEdit):
         match = self._match(e.pos())
         self._snap_indicator.setMatch(match)
         if self.clicks and not self.previewing:
-            self.cursor = self.click_at(e.pos(), e.mapPoint())
+            self.cursor = self.click_at(e.pos(), e.mapPoint(), match)
             self.refresh()
 
     def canvasReleaseEvent(self, e) -> None:
