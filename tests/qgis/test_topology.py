@@ -276,3 +276,21 @@ def test_node_id_edited_in_a_form_moves_the_span_end(job):
     layers.connections.changeAttributeValue(span.id(), idx, "-NoSuchPole000000000")
     assert coords(by_kp(layers.connections)[S2]) == [PB, PC]
     assert "-NoSuchPole000000000" in notes[-1]
+
+
+def test_default_question_names_the_poles(qgis_new_project, monkeypatch):
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from plugin.layers import topology
+
+    asked = []
+
+    def fake_question(parent, title, text, buttons, default):
+        asked.append((title, text))
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(fake_question))
+    assert topology.ask_delete_spans([A, B], 3, 1) is False
+    title, text = asked[0]
+    assert "Delete spans too?" in title
+    assert A in text and B in text and "3 span(s)" in text and "1 section(s)" in text
