@@ -137,6 +137,8 @@ DOCKS: list[DockSpec] = [
              lazy("gui.photo_dock", "create_photo_dock")),
     DockSpec("KatapultSyncDock", QT_TRANSLATE_NOOP("KatapultPlugin", "Katapult sync"),
              lazy("gui.sync_dock", "create_sync_dock")),
+    DockSpec("KatapultQaDock", QT_TRANSLATE_NOOP("KatapultPlugin", "Katapult QA"),
+             lazy("gui.qa_dock", "QaDock")),
 ]
 
 # Called with the plugin at the end of initGui (a failure is reported, the rest still loads).

@@ -67,6 +67,9 @@ class _DroppedError(Exception):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY every response would
+    # wait ~40 ms for the client's delayed ACK (Nagle).
+    disable_nagle_algorithm = True
     timeout = 300  # idle keep-alive connections are closed after 5 minutes
     server_version = "KatapultSandbox/1"
     server: _HTTPServer
@@ -162,10 +165,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         if self.close_connection:
             self.send_header("Connection", "close")
+        # Counted before the bytes leave, so a client never sees a response the stats miss.
+        self.server.sandbox.limiter.count_status(status)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
-        self.server.sandbox.limiter.count_status(status)
 
     def send_json(self, status: int, obj: Any) -> None:
         self.send_bytes(status, json.dumps(obj, separators=(",", ":")).encode("utf-8"))

@@ -40,16 +40,6 @@ WRITE_COST = 10
 _NOTED: list = []
 
 
-_LAUNCH = (
-    "import sys; from plugin.sandbox import server as s\n"
-    "if not getattr(s._Handler, 'disable_nagle_algorithm', False):\n"
-    "    s._Handler.disable_nagle_algorithm = True\n"
-    "    print('note: sandbox handler lacks TCP_NODELAY (about 40 ms per response from Nagle'"
-    " ' + delayed ACK); enabled for this bench run', file=sys.stderr, flush=True)\n"
-    "from plugin.sandbox.__main__ import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
-)
-
 
 class RemoteSandbox:
     """The sandbox in its own process (so the client's GIL does not skew the server's
@@ -58,7 +48,7 @@ class RemoteSandbox:
     def __init__(self, **kw) -> None:
         self.api_key = "bench-key"
         self._token = secrets.token_hex(8)
-        args = [sys.executable, "-c", _LAUNCH, "--port", "0", "--api-key", self.api_key,
+        args = [sys.executable, "-m", "plugin.sandbox", "--port", "0", "--api-key", self.api_key,
                 "--admin-token", self._token]
         for key, value in kw.items():
             args += ["--" + key.replace("_", "-"), str(value)]
