@@ -45,7 +45,7 @@ from ..layers.load_task import (
 )
 from ..layers.picklists import MODEL_PATH, MODEL_PATH_COST, pick_lists_from_model
 from ..layers.project import add_job_layers, job_layers, open_job_gpkg
-from ..layers.refresh import apply_refresh, fetch_refresh
+from ..layers.refresh import apply_refresh, fetch_refresh, prepare_refresh
 from .job_dialogs import MetadataDialog, NewJobDialog
 
 COLUMNS = ("name", "status", "last_updated", "metadata")
@@ -413,7 +413,8 @@ class JobBrowserDock(QgsDockWidget):
         since = meta.get("nodes_cursor") or None
 
         def call(client, cancel, task):
-            return fetch_refresh(client, job_id, since, cancel=cancel)
+            # HTTP and the comparison with the working copy both run off the GUI thread.
+            return prepare_refresh(path, fetch_refresh(client, job_id, since, cancel=cancel))
 
         def done(data):
             report = apply_refresh(path, job_layers(job_id), data)

@@ -10,8 +10,9 @@ and never overwritten; they are listed in the :class:`RefreshReport`.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from qgis.core import QgsFeature, QgsField, QgsVectorLayer
 
@@ -24,6 +25,7 @@ from ..model.entities import (
 )
 from ..model.flatten import FieldSpec, extend_schema, flatten, geometry
 from .geopackage import (
+    LAYER_NAMES,
     QT_TYPES,
     GpkgError,
     connect,
@@ -188,12 +190,11 @@ def _apply_kind(
 
 
 def _locally_changed(
-    kind: str, layer: QgsVectorLayer, snap, schema: List[FieldSpec]
-) -> Tuple[set, Dict[Any, int]]:
-    base = snap.entities(kind)
-    working, _new, fids = layer_rows(layer, kind, base.keys())
+    kind: str, working: Mapping[Any, Tuple[dict, Any]], snap, schema: List[FieldSpec]
+) -> set:
+    """Base keys whose working copy differs from base (missing = deleted here)."""
     changed = set()
-    for key, entity in base.items():
+    for key, entity in snap.entities(kind).items():
         if key not in working:
             changed.add(key)
             continue
@@ -203,33 +204,66 @@ def _locally_changed(
                 changed.add(key)
         except DiffError:
             changed.add(key)
-    return changed, fids
+    return changed
 
 
-def _node_positions(layer: QgsVectorLayer) -> Dict[str, dict]:
-    out: Dict[str, dict] = {}
-    index = layer.fields().indexOf("kp_id")
-    for feature in layer.getFeatures():
-        geom = feature.geometry()
-        if geom is None or geom.isNull() or geom.isEmpty():
-            continue
-        point = geom.asPoint()
-        out[str(feature.attributes()[index])] = {"latitude": point.y(), "longitude": point.x()}
-    return out
+def file_stamp(path: str) -> Tuple[Any, ...]:
+    """Changes whenever the GeoPackage (or its write-ahead log) is written."""
+    out = []
+    for name in (path, path + "-wal"):
+        try:
+            st = os.stat(name)
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append(None)
+    return tuple(out)
 
 
-def apply_refresh(
-    path: str, layers: Mapping[str, QgsVectorLayer], data: RefreshData
-) -> RefreshReport:
-    """Update layers, kp_base and kp_meta from ``data``; locally changed features stay as is."""
-    _check_saved({k: v for k, v in layers.items() if k in KINDS})
-    report = RefreshReport()
+@dataclass
+class PreparedRefresh:
+    """Everything :func:`apply_refresh` decides before writing (computable off the GUI thread)."""
+
+    data: RefreshData
+    stamp: Tuple[Any, ...]
+    snap: Any
+    schemas: Dict[str, List[FieldSpec]]
+    changed: Dict[str, set]
+    fids: Dict[str, Dict[Any, int]]
+    positions: Dict[str, dict]
+    base_photos: Dict[str, dict]
+    plans: Dict[str, RefreshPlan]
+
+
+def prepare_refresh(
+    path: str, data: RefreshData, layers: Optional[Mapping[str, QgsVectorLayer]] = None
+) -> PreparedRefresh:
+    """Compare working copy, base and server; decide per entity. No writes.
+
+    Without ``layers`` it opens its own layer objects on the file, so it can run in a
+    background thread (the project's layers must be saved: :func:`apply_refresh` checks
+    that, and redoes this step when the file changed in between).
+    """
+    stamp = file_stamp(path)
     snap = base_snapshot(path)
     schemas = {kind: stored_schema(path, kind) for kind in KINDS}
     changed: Dict[str, set] = {}
     fids: Dict[str, Dict[Any, int]] = {}
+    positions: Dict[str, dict] = {}
     for kind in KINDS:
-        changed[kind], fids[kind] = _locally_changed(kind, layers[kind], snap, schemas[kind])
+        layer = layers.get(kind) if layers else None
+        if layer is None:
+            table = LAYER_NAMES[kind]
+            layer = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
+            if not layer.isValid():
+                raise GpkgError(
+                    tr("Layer {table} in {path} cannot be opened.").format(table=table, path=path)
+                )
+        working, new_items, fids[kind] = layer_rows(layer, kind, snap.entities(kind).keys())
+        changed[kind] = _locally_changed(kind, working, snap, schemas[kind])
+        if kind == "node":
+            for row, geom in list(working.values()) + list(new_items):
+                if geom is not None and row.get("kp_id"):
+                    positions[str(row["kp_id"])] = {"latitude": geom[1], "longitude": geom[0]}
     base_raw = {kind: read_base(path, kind) for kind in KINDS + ("photo",)}
     conns = keyed(data.connections)
     remote = {
@@ -249,6 +283,36 @@ def apply_refresh(
     }
     kept_spans = set(plans["connection"].kept_local)
     plans["section"].delete = [k for k in plans["section"].delete if k[0] not in kept_spans]
+    return PreparedRefresh(
+        data, stamp, snap, schemas, changed, fids, positions, base_raw["photo"], plans
+    )
+
+
+def apply_refresh(
+    path: str,
+    layers: Mapping[str, QgsVectorLayer],
+    data: Union[RefreshData, PreparedRefresh],
+) -> RefreshReport:
+    """Update layers, kp_base and kp_meta; locally changed features stay as they are.
+
+    ``data`` is what :func:`fetch_refresh` returned, or a :class:`PreparedRefresh`
+    computed in the background (then only the writes happen here, on the main thread).
+    """
+    _check_saved({k: v for k, v in layers.items() if k in KINDS})
+    if isinstance(data, PreparedRefresh) and data.stamp == file_stamp(path):
+        prepared = data
+    else:
+        raw = data.data if isinstance(data, PreparedRefresh) else data
+        prepared = prepare_refresh(path, raw, layers)
+    data = prepared.data
+    report = RefreshReport()
+    snap, schemas, changed, fids, plans = (
+        prepared.snap,
+        prepared.schemas,
+        prepared.changed,
+        prepared.fids,
+        prepared.plans,
+    )
     for kind, plan in plans.items():
         report.kept_local.extend((kind, key, reason) for key, reason in plan.kept_local.items())
 
@@ -256,7 +320,12 @@ def apply_refresh(
     schemas["node"], written["node"] = _apply_kind(
         "node", layers["node"], plans["node"], schemas["node"], fids["node"], {}, report
     )
-    nodes_by_id = _node_positions(layers["node"])
+    nodes_by_id = dict(prepared.positions)
+    for key, entity in written["node"].items():
+        if entity.get("latitude") is not None and entity.get("longitude") is not None:
+            nodes_by_id[key] = entity
+    for key in plans["node"].delete:
+        nodes_by_id.pop(key, None)
     # Spans not changed anywhere but whose end node moved get new end points.
     moved = touched_nodes(plans)
     conn_plan = plans["connection"]
@@ -274,7 +343,7 @@ def apply_refresh(
             kind, layers[kind], plans[kind], schemas[kind], fids[kind], nodes_by_id, report
         )
     photo_plan = _refresh_photos(
-        path, layers.get("photo"), base_raw["photo"], keyed(data.photos), report
+        path, layers.get("photo"), prepared.base_photos, keyed(data.photos), report
     )
 
     con = connect(path)

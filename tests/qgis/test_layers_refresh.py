@@ -130,3 +130,37 @@ def test_plan_refresh_pure():
     assert remote_sections([{"id": "c1", "sections": {"midpoint_section": {"latitude": 1}}}]) == {
         ("c1", "midpoint_section"): {"latitude": 1, "id": "midpoint_section"}
     }
+
+
+def test_prepared_refresh_is_redone_when_the_file_changed(opened):
+    """Planned in the background, then the user saves an edit: the edit still wins."""
+    from plugin.layers.refresh import prepare_refresh
+
+    server, client, path, layers = opened
+    node = next(n for n in server_nodes(server) if "pole_height" in n["attributes"])
+    client.update_node(server.job_id, node["id"], {"attributes": {"pole_height": {"one": "70"}}})
+    prepared = prepare_refresh(path, fetch_refresh(client, server.job_id, None))
+    assert node["id"] in prepared.plans["node"].update  # nothing local yet
+    layer = layers["node"]
+    feature = features_by_id(layer)[node["id"]]
+    layer.startEditing()
+    layer.changeAttributeValue(feature.id(), layer.fields().indexOf("pole_height"), "11")
+    assert layer.commitChanges()
+    report = apply_refresh(path, layers, prepared)
+    assert features_by_id(layer)[node["id"]]["pole_height"] == "11"
+    assert ("node", node["id"], "changed here and on the server") in report.kept_local
+
+
+def test_refresh_through_the_dock(opened):
+    from plugin.gui.job_browser import JobBrowserDock
+    from tests.qgis.test_job_browser import run
+
+    server, client, path, layers = opened
+    node = next(n for n in server_nodes(server) if "pole_species" in n["attributes"])
+    client.update_node(server.job_id, node["id"], {"attributes": {"pole_species": {"one": "Oak"}}})
+    dock = JobBrowserDock(client_factory=lambda: make_client(server))
+    run(dock.refresh_open_job(server.job_id))
+    assert features_by_id(layers["node"])[node["id"]]["pole_species"] == "Oak"
+    assert "Refreshed" in dock.status_label.text()
+    assert dock.last_refresh.updated["node"] >= 1
+    dock.deleteLater()
