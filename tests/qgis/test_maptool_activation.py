@@ -22,7 +22,7 @@ class CanvasIface(RecordingIface):
         return self._canvas
 
 
-def test_action_toggles_tool_and_topology_runs(qgis_canvas, qgis_new_project):
+def test_action_toggles_tool_and_topology_runs(qgis_canvas, qgis_new_project, tmp_path):
     package = load_plugin_package()
     tool_module = importlib.import_module(f"{package.__name__}.plugin.maptools.pole_line_tool")
     iface = CanvasIface(qgis_canvas)
@@ -46,7 +46,7 @@ def test_action_toggles_tool_and_topology_runs(qgis_canvas, qgis_new_project):
     assert bar.isHidden()
 
     # the start-up hook keeps spans glued in any job loaded afterwards
-    layers = make_layers()
+    layers = make_layers(tmp_path / "job.gpkg")  # the sync dock opens the job's GeoPackage
     a = add_node(layers, "-NodeA00000000000000", (-77.03, 40.10))
     add_node(layers, "-NodeB00000000000000", (-77.02, 40.10))
     add_span(layers, "-SpanAB0000000000000", "-NodeA00000000000000", "-NodeB00000000000000",
