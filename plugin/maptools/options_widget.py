@@ -100,6 +100,15 @@ class PoleLineOptions(QWidget):
         self.auto_check.setToolTip(tr("Click a route; poles are proposed along it"))
         self.auto_check.setChecked(str(self._value("auto", "false")).lower() == "true")
         self.spacing_spin = self._spin(tr("Pole spacing along the route"))
+        self.mode_combo = QComboBox(self)
+        self.mode_combo.addItem(tr("at most, poles on corners"), "even")
+        self.mode_combo.addItem(tr("exactly, from the start"), "fixed")
+        self.mode_combo.setToolTip(tr("At most: each leg of the route is split into equal spans "
+                                      "no longer than the spacing, with a pole on every corner. "
+                                      "Exactly: a pole every spacing along the route, the last "
+                                      "span takes the rest."))
+        mode = str(self._value("mode", "even"))
+        self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(mode)))
         self.max_span_spin = self._spin(tr("Longest allowed span: longer spans are flagged"))
         self.units_label = QLabel(self)
 
@@ -111,6 +120,7 @@ class PoleLineOptions(QWidget):
         layout.addWidget(self.auto_check)
         layout.addWidget(QLabel(tr("every"), self))
         layout.addWidget(self.spacing_spin)
+        layout.addWidget(self.mode_combo)
         layout.addWidget(QLabel(tr("max"), self))
         layout.addWidget(self.max_span_spin)
         layout.addWidget(self.units_label)
@@ -122,6 +132,7 @@ class PoleLineOptions(QWidget):
         self.auto_check.toggled.connect(self._save)
         self.spacing_spin.valueChanged.connect(self._save)
         self.max_span_spin.valueChanged.connect(self._save)
+        self.mode_combo.currentIndexChanged.connect(self._save)
 
     def _spin(self, tip: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox(self)
@@ -143,6 +154,7 @@ class PoleLineOptions(QWidget):
         s.setValue(PREFIX + "auto", "true" if self.auto_spacing() else "false")
         s.setValue(PREFIX + "spacing_m", self.spacing_m())
         s.setValue(PREFIX + "max_span_m", self.max_span_m())
+        s.setValue(PREFIX + "mode", self.spacing_mode())
         self.changed.emit()
 
     # -- units ---------------------------------------------------------------
@@ -214,12 +226,17 @@ class PoleLineOptions(QWidget):
     def spacing_m(self) -> float:
         return geo.units_to_metres(self.spacing_spin.value(), self.units())
 
+    def spacing_mode(self) -> str:
+        """``"even"`` (at most N, poles on corners) or ``"fixed"`` (exactly every N)."""
+        return str(self.mode_combo.currentData() or "even")
+
     def max_span_m(self) -> float:
         return geo.units_to_metres(self.max_span_spin.value(), self.units())
 
     def configure(self, *, node_type: Optional[str] = None, attributes: Optional[str] = None,
                   connection_type: Optional[str] = None, auto: Optional[bool] = None,
-                  spacing: Optional[float] = None, max_span: Optional[float] = None) -> None:
+                  spacing: Optional[float] = None, max_span: Optional[float] = None,
+                  mode: Optional[str] = None) -> None:
         """Set several choices at once (lengths in the display units)."""
         if node_type is not None:
             self.node_type_combo.setCurrentText(node_type)
@@ -234,6 +251,11 @@ class PoleLineOptions(QWidget):
             self.spacing_spin.setValue(spacing)
         if max_span is not None:
             self.max_span_spin.setValue(max_span)
+        if mode is not None:
+            index = self.mode_combo.findData(mode)
+            if index < 0:
+                raise ValueError(f"spacing mode must be 'even' or 'fixed', got {mode!r}")
+            self.mode_combo.setCurrentIndex(index)
 
     def node_type_items(self) -> List[str]:
         return [self.node_type_combo.itemText(i) for i in range(self.node_type_combo.count())]

@@ -297,7 +297,7 @@ class PoleLineMapTool(QgsMapToolEdit):
             if not clicks:
                 return [], [], []
             plan = geo.plan_spacing([c.lonlat for c in clicks], self.options.spacing_m(),
-                                    max_span)
+                                    max_span, self.options.spacing_mode())
             poles = [clicks[i].pole() if i is not None else PlannedPole(p)
                      for p, i in zip(plan.poles, plan.route_index)]
         lengths = [geo.geodesic_distance_m(a.lonlat, b.lonlat) for a, b in zip(poles, poles[1:])]

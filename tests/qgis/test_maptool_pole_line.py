@@ -36,7 +36,7 @@ def offset(east_m: float, north_m: float):
 def settings():
     s = QgsSettings()
     s.setValue("katapult/units", "ft")
-    for name in ("auto", "attributes", "spacing_m", "max_span_m"):
+    for name in ("auto", "attributes", "spacing_m", "max_span_m", "mode"):
         s.remove("katapult/pole_line/" + name)
     yield s
     s.setValue("katapult/units", "ft")
@@ -257,6 +257,24 @@ def test_auto_spacing_preview_then_commit(scene):
     for s in spans:
         c = coords_of(s)
         assert G.inv(*c[0], *c[1])[2] <= 100 * 0.3048 + 0.01
+
+
+def test_auto_spacing_exactly_every_n(scene):
+    canvas, layers, tool, _ = scene
+    tool.options.configure(auto=True, spacing=100, max_span=400, mode="fixed")
+    for ll in (offset(0, -100), offset(150, -100), offset(150, 50)):  # 300 m with a corner
+        mouse(canvas, tool, pixel_of(canvas, ll))
+    poles, lengths, _ = tool.planned()
+    # every 100 ft along the route; corners are cut, so spans near them are a bit shorter
+    assert len(poles) == 1 + int(300 / 30.48) + 1
+    straight = [x for i, x in enumerate(lengths[:-1]) if i not in (4, 5)]
+    assert all(x == pytest.approx(30.48, abs=0.05) for x in straight)
+    key(tool, Qt.Key_Return)
+    key(tool, Qt.Key_Return)
+    assert len(by_kp(layers.connections)) == len(lengths)
+    with pytest.raises(ValueError, match="mode"):
+        tool.options.configure(mode="random")
+    tool.options.configure(mode="even")
 
 
 def test_auto_spacing_warns_about_long_spans(scene):
