@@ -292,12 +292,22 @@ class JobBrowserDock(QgsDockWidget):
         metadata_filter = self.metadata_edit.text().strip() or None
 
         def fetch(client, cancel, task):
-            return (
+            jobs = (
                 client.list_jobs(
                     include_archived=include or None, metadata_filter=metadata_filter, cancel=cancel
                 )
                 or []
             )
+            if any(isinstance(j, dict) and not j.get("name") for j in jobs):
+                # Permission entries may lack names; the light list (1 token) has them.
+                light = client.list_jobs(
+                    include_archived=include or None, as_list=True, cancel=cancel
+                )
+                names = {j.get("id"): j.get("name") for j in light or [] if isinstance(j, dict)}
+                for job in jobs:
+                    if isinstance(job, dict) and not job.get("name") and names.get(job.get("id")):
+                        job["name"] = names[job.get("id")]
+            return jobs
 
         def done(jobs):
             self.jobs = [j for j in jobs if isinstance(j, dict)]

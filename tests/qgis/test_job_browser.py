@@ -195,3 +195,23 @@ def test_dock_on_the_single_worker(sandbox, qgis_new_project, tmp_path):
     finally:
         worker.shutdown()
         QgsProject.instance().clear()
+
+
+def test_names_filled_from_the_light_list_when_missing(qgis_new_project):
+    """Narrow unit test with a stub client: permission entries without names get them."""
+
+    class StubClient:
+        calls = []
+
+        def list_jobs(self, include_archived=None, metadata_filter=None, as_list=None, cancel=None):
+            self.calls.append(as_list)
+            if as_list:
+                return [{"id": "-J1", "name": "Named later"}]
+            return [{"id": "-J1", "status": "active", "metadata": {"city": "X"}}]
+
+    stub = StubClient()
+    widget = JobBrowserDock(client_factory=lambda: stub)
+    jobs = run(widget.refresh_jobs())
+    assert jobs[0]["name"] == "Named later" and stub.calls == [None, True]
+    assert widget.tree.topLevelItem(0).text(0) == "Named later"
+    widget.deleteLater()
