@@ -215,3 +215,14 @@ def test_names_filled_from_the_light_list_when_missing(qgis_new_project):
     assert jobs[0]["name"] == "Named later" and stub.calls == [None, True]
     assert widget.tree.topLevelItem(0).text(0) == "Named later"
     widget.deleteLater()
+
+
+def test_open_a_new_empty_job(dock, sandbox, tmp_path):
+    created = run(dock.create_job("Empty job", "katapult_default"))
+    run_follow_up(dock)
+    report = run(dock.open_job(created["id"], path=str(tmp_path / "empty.gpkg")))
+    assert report.counts == {"nodes": 0, "connections": 0, "sections": 0, "photos": 0}
+    layers = job_layers(created["id"])
+    assert set(layers) == {"node", "connection", "section", "photo"}
+    assert all(layer.isValid() and layer.featureCount() == 0 for layer in layers.values())
+    assert layers["node"].renderer().type() == "categorizedSymbol"

@@ -521,3 +521,31 @@ def test_generated_jobs_load_save_diff_zero(seed, tmp_path, project):
         assert layer.commitChanges(), layer.commitErrors()
     layers = open_job_gpkg(path, project)  # read back from disk, not the edit buffer
     assert diff_through_gpkg(path, layers) == []
+
+
+def test_awkward_attribute_names(tmp_path, project):
+    attrs = {
+        "fid": {"a": "1"},
+        "FID2": {"a": 2},
+        "geom": {"a": "g"},
+        "kp_id": {"a": "clash"},
+        "pole tag #2": {"a": "x"},
+        "ñame": {"a": "y"},
+        "Node_Type": {"a": "upper"},
+        "node_type": {"a": "pole"},
+        "big": {"a": 2**70},
+        "nan": {"a": float("inf")},
+    }
+    nodes = [
+        {"id": "-Awk0000000000000001", "latitude": 40.0, "longitude": -77.0, "attributes": attrs}
+    ]
+    path = str(tmp_path / "awk.gpkg")
+    write_job_gpkg(JobData("-AwkJob0000000000000", "Awkward", nodes, [], []), path)
+    layers = open_job_gpkg(path, project)
+    feature = next(layers["node"].getFeatures())
+    schema = {s.attribute: s.name for s in stored_schema(path, "node") if s.attribute}
+    assert feature[schema["kp_id"]] == "clash" and schema["kp_id"] != "kp_id"
+    assert feature["kp_id"] == "-Awk0000000000000001"
+    assert feature[schema["ñame"]] == "y"
+    assert feature[schema["big"]] == str(2**70)
+    assert diff_through_gpkg(path, layers) == []
