@@ -170,6 +170,15 @@ class JobBrowserDock(QgsDockWidget):
         layout.addWidget(self.status_label)
         self.setWidget(body)
         self._update_buttons()
+        self.visibilityChanged.connect(self._on_visible)
+
+    def _on_visible(self, visible: bool) -> None:
+        """List the jobs the first time the dock is shown."""
+        if visible and not self.jobs and not self.tasks:
+            try:
+                self.refresh_jobs()
+            except Exception as exc:  # noqa: BLE001 - shown (e.g. no API key yet)
+                self._status(str(exc), Qgis.Warning)
 
     @staticmethod
     def _button(row: QHBoxLayout, text: str, slot: Callable[[], Any]) -> QPushButton:

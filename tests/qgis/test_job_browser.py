@@ -226,3 +226,10 @@ def test_open_a_new_empty_job(dock, sandbox, tmp_path):
     assert set(layers) == {"node", "connection", "section", "photo"}
     assert all(layer.isValid() and layer.featureCount() == 0 for layer in layers.values())
     assert layers["node"].renderer().type() == "categorizedSymbol"
+
+
+def test_showing_the_dock_lists_jobs(dock, sandbox):
+    dock.show()
+    assert wait_until(lambda: dock.jobs, 30)
+    assert sandbox.job_id in {j["id"] for j in dock.jobs}
+    dock.hide()
