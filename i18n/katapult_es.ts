@@ -9,32 +9,37 @@
             <translation>El sistema de autenticación de QGIS está desactivado, así que no se puede guardar la clave de API.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="41" />
+            <location filename="../plugin/auth.py" line="52" />
+            <source>QGIS's authentication database is locked. Open Web &gt; Katapult &gt; Settings… once (QGIS asks for the master password), then start this again.</source>
+            <translation>La base de datos de autenticación de QGIS está bloqueada. Abra una vez Web &gt; Katapult &gt; Configuración… (QGIS pedirá la contraseña maestra) y vuelva a empezar.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/auth.py" line="60" />
             <source>QGIS's authentication database is locked: enter (or create) its master password when QGIS asks, then try again.</source>
             <translation>La base de datos de autenticación de QGIS está bloqueada: introduzca (o cree) su contraseña maestra cuando QGIS la pida y vuelva a intentarlo.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="53" />
+            <location filename="../plugin/auth.py" line="72" />
             <source>Katapult API key ({host})</source>
             <translation>Clave de API de Katapult ({host})</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="68" />
+            <location filename="../plugin/auth.py" line="87" />
             <source>QGIS could not update the stored API key.</source>
             <translation>QGIS no pudo actualizar la clave de API guardada.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="73" />
+            <location filename="../plugin/auth.py" line="92" />
             <source>QGIS could not store the API key in its authentication database.</source>
             <translation>QGIS no pudo guardar la clave de API en su base de datos de autenticación.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="83" />
+            <location filename="../plugin/auth.py" line="102" />
             <source>The authentication configuration {id} chosen for Katapult no longer exists. Open Web &gt; Katapult &gt; Settings… and enter the API key again.</source>
             <translation>La configuración de autenticación {id} elegida para Katapult ya no existe. Abra Web &gt; Katapult &gt; Configuración… e introduzca de nuevo la clave de API.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="95" />
+            <location filename="../plugin/auth.py" line="114" />
             <source>QGIS could not read the API key from authentication configuration {id}.</source>
             <translation>QGIS no pudo leer la clave de API de la configuración de autenticación {id}.</translation>
         </message>
@@ -327,7 +332,7 @@
             <translation>Metadatos…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="239" />
+            <location filename="../plugin/gui/job_browser.py" line="248" />
             <source>Archive</source>
             <translation>Archivar</translation>
         </message>
@@ -342,172 +347,172 @@
             <translation>Listas de valores del modelo…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="239" />
+            <location filename="../plugin/gui/job_browser.py" line="248" />
             <source>Restore</source>
             <translation>Restaurar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="265" />
+            <location filename="../plugin/gui/job_browser.py" line="274" />
             <source>{what}…</source>
             <translation>{what}…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="282" />
+            <location filename="../plugin/gui/job_browser.py" line="291" />
             <source>{what} failed: {why}</source>
             <translation>{what} falló: {why}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="305" />
+            <location filename="../plugin/gui/job_browser.py" line="324" />
             <source>{n} job(s)</source>
             <translation>{n} trabajo(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="308" />
+            <location filename="../plugin/gui/job_browser.py" line="327" />
             <source>Listing jobs</source>
             <translation>Listando trabajos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="322" />
+            <location filename="../plugin/gui/job_browser.py" line="341" />
             <source>Job {name} created</source>
             <translation>Trabajo {name} creado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="324" />
+            <location filename="../plugin/gui/job_browser.py" line="343" />
             <source>Creating job {name}</source>
             <translation>Creando el trabajo {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="332" />
+            <location filename="../plugin/gui/job_browser.py" line="351" />
             <source>Renaming job</source>
             <translation>Renombrando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="332" />
+            <location filename="../plugin/gui/job_browser.py" line="351" />
             <source>Job renamed to {name}</source>
             <translation>Trabajo renombrado a {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="344" />
+            <location filename="../plugin/gui/job_browser.py" line="363" />
             <source>Updating job metadata</source>
             <translation>Actualizando los metadatos del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="344" />
+            <location filename="../plugin/gui/job_browser.py" line="363" />
             <source>Metadata saved</source>
             <translation>Metadatos guardados</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="357" />
+            <location filename="../plugin/gui/job_browser.py" line="376" />
             <source>Job archived</source>
             <translation>Trabajo archivado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="357" />
+            <location filename="../plugin/gui/job_browser.py" line="376" />
             <source>Job restored</source>
             <translation>Trabajo restaurado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="358" />
+            <location filename="../plugin/gui/job_browser.py" line="377" />
             <source>Archiving job</source>
             <translation>Archivando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="358" />
+            <location filename="../plugin/gui/job_browser.py" line="377" />
             <source>Restoring job</source>
             <translation>Restaurando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="376" />
+            <location filename="../plugin/gui/job_browser.py" line="395" />
             <source>Layer {name} of this job has unsaved edits; save or discard them first.</source>
             <translation>La capa {name} de este trabajo tiene ediciones sin guardar; guárdelas o descártelas primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="395" />
+            <location filename="../plugin/gui/job_browser.py" line="414" />
             <source>Opened {name}: {summary}</source>
             <translation>Abierto {name}: {summary}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="402" />
+            <location filename="../plugin/gui/job_browser.py" line="421" />
             <source>Downloading job {name}</source>
             <translation>Descargando el trabajo {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="410" />
+            <location filename="../plugin/gui/job_browser.py" line="429" />
             <source>The job is not open in this project; open it first.</source>
             <translation>El trabajo no está abierto en este proyecto; ábralo primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="424" />
+            <location filename="../plugin/gui/job_browser.py" line="444" />
             <source>Refreshed: {summary}</source>
             <translation>Actualizado: {summary}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="430" />
+            <location filename="../plugin/gui/job_browser.py" line="450" />
             <source>Refreshing job layers</source>
             <translation>Actualizando las capas del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="436" />
+            <location filename="../plugin/gui/job_browser.py" line="456" />
             <source>Open the job first; pick-lists are stored with its layers.</source>
             <translation>Abra primero el trabajo; las listas de valores se guardan con sus capas.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="439" />
+            <location filename="../plugin/gui/job_browser.py" line="459" />
             <source>Reading the job's model pick-lists costs {cost} API tokens (1 more for the job's model name). Continue?</source>
             <translation>Leer las listas de valores del modelo del trabajo cuesta {cost} tokens de la API (1 más por el nombre del modelo). ¿Continuar?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="443" />
+            <location filename="../plugin/gui/job_browser.py" line="463" />
             <source>Pick-lists from the model</source>
             <translation>Listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="451" />
+            <location filename="../plugin/gui/job_browser.py" line="471" />
             <source>The job does not say which model it uses.</source>
             <translation>El trabajo no indica qué modelo usa.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="465" />
+            <location filename="../plugin/gui/job_browser.py" line="485" />
             <source>Pick-lists loaded for {n} attribute(s)</source>
             <translation>Listas de valores cargadas para {n} atributo(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="467" />
+            <location filename="../plugin/gui/job_browser.py" line="487" />
             <source>Reading model pick-lists</source>
             <translation>Leyendo las listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="483" />
+            <location filename="../plugin/gui/job_browser.py" line="503" />
             <source>Rename job</source>
             <translation>Renombrar trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="483" />
+            <location filename="../plugin/gui/job_browser.py" line="503" />
             <source>New name</source>
             <translation>Nombre nuevo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="493" />
+            <location filename="../plugin/gui/job_browser.py" line="513" />
             <source>Metadata of {name}</source>
             <translation>Metadatos de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="518" />
+            <location filename="../plugin/gui/job_browser.py" line="538" />
             <source>Save the job as</source>
             <translation>Guardar el trabajo como</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="531" />
+            <location filename="../plugin/gui/job_browser.py" line="551" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="531" />
+            <location filename="../plugin/gui/job_browser.py" line="551" />
             <source>Open a downloaded job</source>
             <translation>Abrir un trabajo descargado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="541" />
+            <location filename="../plugin/gui/job_browser.py" line="561" />
             <source>Opened {path}</source>
             <translation>Abierto {path}</translation>
         </message>
@@ -522,7 +527,7 @@
             <translation>Metadatos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="285" />
+            <location filename="../plugin/gui/job_browser.py" line="294" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
@@ -678,54 +683,59 @@
             <translation>No se puede abrir la capa {table} de {path}; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="75" />
+            <location filename="../plugin/layers/refresh.py" line="77" />
             <source>updated {u}, added {a}, deleted {d}</source>
             <translation>{u} actualizados, {a} añadidos, {d} borrados</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="79" />
+            <location filename="../plugin/layers/refresh.py" line="81" />
             <source>{n} feature(s) changed here were not overwritten: {items}</source>
             <translation>No se sobrescribieron {n} objeto(s) cambiados aquí: {items}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="84" />
+            <location filename="../plugin/layers/refresh.py" line="86" />
             <source>{n} problem(s), see the Katapult log</source>
             <translation>{n} problema(s); vea el registro de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="112" />
+            <location filename="../plugin/layers/refresh.py" line="114" />
             <source>Layer {name} has unsaved edits; save or discard them, then refresh again.</source>
             <translation>La capa {name} tiene ediciones sin guardar; guárdelas o descártelas y vuelva a actualizar.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="123" />
+            <location filename="../plugin/layers/refresh.py" line="125" />
             <source>Cannot add fields to {name}.</source>
             <translation>No se pueden añadir campos a {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="161" />
+            <location filename="../plugin/layers/refresh.py" line="163" />
             <source>server value does not fit the field</source>
             <translation>el valor del servidor no cabe en el campo</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="176" />
+            <location filename="../plugin/layers/refresh.py" line="178" />
             <source>Cannot update features of {name}.</source>
             <translation>No se pueden actualizar los objetos de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="178" />
+            <location filename="../plugin/layers/refresh.py" line="180" />
             <source>Cannot update geometries of {name}.</source>
             <translation>No se pueden actualizar las geometrías de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="180" />
+            <location filename="../plugin/layers/refresh.py" line="182" />
             <source>Cannot add features to {name}.</source>
             <translation>No se pueden añadir objetos a {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="183" />
+            <location filename="../plugin/layers/refresh.py" line="185" />
             <source>Cannot delete features of {name}.</source>
             <translation>No se pueden borrar objetos de {name}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/refresh.py" line="258" />
+            <source>Layer {table} in {path} cannot be opened.</source>
+            <translation>No se puede abrir la capa {table} de {path}.</translation>
         </message>
     </context>
     <context>
@@ -939,32 +949,37 @@
             <translation>Sincronización de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="195" />
+            <location filename="../plugin/main.py" line="140" />
+            <source>Katapult QA</source>
+            <translation>Control de calidad de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/main.py" line="197" />
             <source>The Katapult Processing provider could not be loaded</source>
             <translation>No se pudo cargar el proveedor de Processing de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="200" />
+            <location filename="../plugin/main.py" line="202" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="210" />
+            <location filename="../plugin/main.py" line="212" />
             <source>A Katapult start-up step failed</source>
             <translation>Falló un paso de arranque de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="218" />
+            <location filename="../plugin/main.py" line="220" />
             <source>A Katapult clean-up step failed</source>
             <translation>Falló un paso de limpieza de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="263" />
+            <location filename="../plugin/main.py" line="265" />
             <source>The panel '{title}' could not be created</source>
             <translation>No se pudo crear el panel '{title}'</translation>
         </message>
         <message>
-            <location filename="../plugin/main.py" line="284" />
+            <location filename="../plugin/main.py" line="286" />
             <source>'{action}' failed</source>
             <translation>'{action}' falló</translation>
         </message>
@@ -972,7 +987,7 @@
     <context>
         <name>KatapultProcessing</name>
         <message>
-            <location filename="../plugin/processing/provider.py" line="23" />
+            <location filename="../plugin/processing/provider.py" line="33" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
@@ -1073,64 +1088,79 @@
     <context>
         <name>KatapultSync</name>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="55" />
-            <source>Layer {0} has unsaved edits; save them (or roll them back) first.</source>
-            <translation>La capa {0} tiene ediciones sin guardar; guárdelas (o descártelas) primero.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_flows.py" line="66" />
+            <location filename="../plugin/gui/sync_flows.py" line="62" />
             <source>The job's {0} layer is not in the project; open the job again.</source>
             <translation>La capa {0} del trabajo no está en el proyecto; vuelva a abrir el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="100" />
-            <source>Cannot write new ids into layer {0}.</source>
-            <translation>No se pueden escribir los ids nuevos en la capa {0}.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_flows.py" line="164" />
-            <source>Cannot delete a feature of {0}.</source>
-            <translation>No se puede borrar un objeto de {0}.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_flows.py" line="186" />
-            <source>Cannot add a feature to {0}.</source>
-            <translation>No se puede añadir un objeto a {0}.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_flows.py" line="192" />
-            <source>Cannot update a feature of {0}.</source>
-            <translation>No se puede actualizar un objeto de {0}.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_flows.py" line="229" />
+            <location filename="../plugin/gui/sync_flows.py" line="101" />
             <source>No Katapult job is open; open one first.</source>
             <translation>No hay ningún trabajo de Katapult abierto; abra uno primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="250" />
-            <source>Some new features could not get an id; push again.</source>
-            <translation>Algunos objetos nuevos no pudieron recibir un id; vuelva a enviar.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_flows.py" line="294" />
-            <source>{0} edits are still being sent; pull when the queue is empty (or cancel it).</source>
-            <translation>Todavía se están enviando {0} ediciones; descargue cambios cuando la cola esté vacía (o cancélela).</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/sync_flows.py" line="422" />
+            <location filename="../plugin/gui/sync_flows.py" line="196" />
             <source>Pull failed: {0}</source>
             <translation>La descarga de cambios falló: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="429" />
+            <location filename="../plugin/gui/sync_flows.py" line="203" />
             <source>Not sent: {0}</source>
             <translation>No enviado: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="447" />
+            <location filename="../plugin/gui/sync_flows.py" line="221" />
             <source>Planning the push failed: {0}</source>
             <translation>Falló la planificación del envío: {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="56" />
+            <source>Layer {0} has unsaved edits; save them (or roll them back) first.</source>
+            <translation>La capa {0} tiene ediciones sin guardar; guárdelas (o descártelas) primero.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="70" />
+            <source>{0} does not exist; download the job first (katapult:downloadjob).</source>
+            <translation>{0} no existe; descargue primero el trabajo (katapult:downloadjob).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="78" />
+            <source>{0} is not a Katapult job GeoPackage; download the job first.</source>
+            <translation>{0} no es un GeoPackage de trabajo de Katapult; descargue primero el trabajo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="100" />
+            <source>Layer {0} in {1} cannot be opened; download the job again.</source>
+            <translation>No se puede abrir la capa {0} de {1}; descargue el trabajo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="142" />
+            <source>Cannot write new ids into layer {0}.</source>
+            <translation>No se pueden escribir los ids nuevos en la capa {0}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="219" />
+            <source>Cannot delete a feature of {0}.</source>
+            <translation>No se puede borrar un objeto de {0}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="241" />
+            <source>Cannot add a feature to {0}.</source>
+            <translation>No se puede añadir un objeto a {0}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="247" />
+            <source>Cannot update a feature of {0}.</source>
+            <translation>No se puede actualizar un objeto de {0}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="316" />
+            <source>Some new features could not get an id; push again.</source>
+            <translation>Algunos objetos nuevos no pudieron recibir un id; vuelva a enviar.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="462" />
+            <source>{0} edits are still being sent; pull when the queue is empty (or cancel it).</source>
+            <translation>Todavía se están enviando {0} ediciones; descargue cambios cuando la cola esté vacía (o cancélela).</translation>
         </message>
     </context>
     <context>
@@ -1808,27 +1838,42 @@
             <translation>Separación de postes a lo largo de la ruta</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="103" />
+            <location filename="../plugin/maptools/options_widget.py" line="104" />
+            <source>at most, poles on corners</source>
+            <translation>como máximo, postes en las esquinas</translation>
+        </message>
+        <message>
+            <location filename="../plugin/maptools/options_widget.py" line="105" />
+            <source>exactly, from the start</source>
+            <translation>exactamente, desde el inicio</translation>
+        </message>
+        <message>
+            <location filename="../plugin/maptools/options_widget.py" line="106" />
+            <source>At most: each leg of the route is split into equal spans no longer than the spacing, with a pole on every corner. Exactly: a pole every spacing along the route, the last span takes the rest.</source>
+            <translation>Como máximo: cada tramo de la ruta se divide en vanos iguales no más largos que la separación, con un poste en cada esquina. Exactamente: un poste a cada separación a lo largo de la ruta; el último vano se queda con el resto.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/maptools/options_widget.py" line="112" />
             <source>Longest allowed span: longer spans are flagged</source>
             <translation>Vano más largo permitido: los vanos más largos se marcan</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="106" />
+            <location filename="../plugin/maptools/options_widget.py" line="115" />
             <source>Pole:</source>
             <translation>Poste:</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="109" />
+            <location filename="../plugin/maptools/options_widget.py" line="118" />
             <source>Span:</source>
             <translation>Vano:</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="112" />
+            <location filename="../plugin/maptools/options_widget.py" line="121" />
             <source>every</source>
             <translation>cada</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/options_widget.py" line="114" />
+            <location filename="../plugin/maptools/options_widget.py" line="124" />
             <source>max</source>
             <translation>máx.</translation>
         </message>
@@ -1838,52 +1883,52 @@
             <translation>El poste {fid} de la capa '{layer}' no tiene kp_id, así que un vano no puede referirse a él; en su lugar se coloca un poste nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="210" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="211" />
             <source>Pole line cancelled; nothing was added.</source>
             <translation>Línea de postes cancelada; no se añadió nada.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="235" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="236" />
             <source>Select a layer of the Katapult job to draw in (its nodes or connections layer) first.</source>
             <translation>Seleccione primero una capa del trabajo de Katapult donde dibujar (su capa de nodos o de conexiones).</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="249" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="250" />
             <source>A span cannot connect a pole to itself; click another pole or an empty spot.</source>
             <translation>Un vano no puede unir un poste consigo mismo; haga clic en otro poste o en un lugar vacío.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="252" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="253" />
             <source>Same spot as the previous pole: no zero-length span was made.</source>
             <translation>Mismo lugar que el poste anterior: no se creó un vano de longitud cero.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="262" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="263" />
             <source>There is already a span between these two poles; click another spot.</source>
             <translation>Ya hay un vano entre estos dos postes; haga clic en otro lugar.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="319" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="320" />
             <source>Preview: {poles} poles, {spans} spans, longest {longest}. Enter or right click adds them, Backspace goes back to the route, Esc cancels.</source>
             <translation>Vista previa: {poles} postes, {spans} vanos, el más largo {longest}. Intro o clic derecho los añade, Retroceso vuelve a la ruta, Esc cancela.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="344" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="345" />
             <source>{n} span(s) are longer than the maximum of {max}.</source>
             <translation>{n} vano(s) superan el máximo de {max}.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="337" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="338" />
             <source>Nothing to add: a single existing pole makes no span.</source>
             <translation>Nada que añadir: un solo poste existente no forma un vano.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="340" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="341" />
             <source>Added {poles} pole(s) and {spans} span(s) ({length}); they are sent on Push.</source>
             <translation>Se añadieron {poles} poste(s) y {spans} vano(s) ({length}); se envían con Enviar.</translation>
         </message>
         <message>
-            <location filename="../plugin/maptools/pole_line_tool.py" line="406" />
+            <location filename="../plugin/maptools/pole_line_tool.py" line="407" />
             <source>{length} &gt; max {max}</source>
             <translation>{length} &gt; máx. {max}</translation>
         </message>
@@ -1966,6 +2011,67 @@
             <location filename="../plugin/maptools/writer.py" line="272" />
             <source>Layer '{layer}' refused a new span; check its constraints.</source>
             <translation>La capa '{layer}' rechazó un vano nuevo; revise sus restricciones.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PullAlgorithm</name>
+        <message>
+            <location filename="../plugin/processing/alg_pull.py" line="25" />
+            <source>Job GeoPackage</source>
+            <translation>GeoPackage del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_pull.py" line="55" />
+            <source>{UPDATED} updated, {ADDED} added, {DELETED} deleted, {MERGED} merged, {CONFLICTS} new conflict(s).</source>
+            <translation>{UPDATED} actualizados, {ADDED} añadidos, {DELETED} borrados, {MERGED} fusionados, {CONFLICTS} conflicto(s) nuevo(s).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_pull.py" line="59" />
+            <source>{0} conflict(s) wait in the GeoPackage: open the job in QGIS and resolve them in the Katapult conflict dialog; those features are not pushed until then.</source>
+            <translation>{0} conflicto(s) esperan en el GeoPackage: abra el trabajo en QGIS y resuélvalos en el diálogo de conflictos de Katapult; esos objetos no se envían hasta entonces.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PushAlgorithm</name>
+        <message>
+            <location filename="../plugin/processing/alg_push.py" line="30" />
+            <source>Job GeoPackage</source>
+            <translation>GeoPackage del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_push.py" line="34" />
+            <source>Failed operations and why</source>
+            <translation>Operaciones fallidas y motivo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_push.py" line="58" />
+            <source>Not sent: {0}</source>
+            <translation>No enviado: {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_push.py" line="60" />
+            <source>Failed: {0}</source>
+            <translation>Fallidas: {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_push.py" line="63" />
+            <source>The server refused the API key ({0}); {1} edit(s) wait in the GeoPackage. Fix the key (AUTHCFG or KATAPULT_API_KEY) and run the push again.</source>
+            <translation>El servidor rechazó la clave de API ({0}); {1} edición(es) esperan en el GeoPackage. Corrija la clave (AUTHCFG o KATAPULT_API_KEY) y vuelva a ejecutar el envío.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_push.py" line="68" />
+            <source>The server could not be reached ({0}); {1} edit(s) wait in the GeoPackage and are sent, without duplicates, by the next push.</source>
+            <translation>No se pudo contactar con el servidor ({0}); {1} edición(es) esperan en el GeoPackage y el próximo envío las mandará sin duplicados.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_push.py" line="73" />
+            <source>Push cancelled; {0} edit(s) wait in the GeoPackage for the next push.</source>
+            <translation>Envío cancelado; {0} edición(es) esperan en el GeoPackage al próximo envío.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_push.py" line="76" />
+            <source>{planned} operation(s) planned, {sent} request(s) sent, {done} done, {failed} failed, {held} held.</source>
+            <translation>{planned} operación(es) planificadas, {sent} petición(es) enviadas, {done} hechas, {failed} fallidas, {held} retenidas.</translation>
         </message>
     </context>
     <context>
@@ -2351,44 +2457,167 @@
             <translation>¿Borrar también los vanos?</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="505" />
+            <location filename="../plugin/layers/topology.py" line="534" />
             <source>Keep spans on their poles</source>
             <translation>Mantener los vanos en sus postes</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="508" />
+            <location filename="../plugin/layers/topology.py" line="537" />
             <source>Keep sections on their spans</source>
             <translation>Mantener las secciones en sus vanos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="517" />
+            <location filename="../plugin/layers/topology.py" line="546" />
             <source>Deleted {n} section(s) of the deleted span(s) with them.</source>
             <translation>Se borraron con ellos {n} sección(es) de los vanos borrados.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="622" />
+            <location filename="../plugin/layers/topology.py" line="625" />
+            <source>Span {span} now connects pole {node} to itself; set another pole in node_id_1 or node_id_2.</source>
+            <translation>El vano {span} ahora une el poste {node} consigo mismo; ponga otro poste en node_id_1 o node_id_2.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/topology.py" line="634" />
+            <source>Span {span} refers to pole {node}, which is not in the nodes layer; its end was left where it is.</source>
+            <translation>El vano {span} hace referencia al poste {node}, que no está en la capa de nodos; su extremo se dejó donde está.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/topology.py" line="683" />
             <source>Span {span} now ends on pole {node}.</source>
             <translation>El vano {span} ahora termina en el poste {node}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="626" />
+            <location filename="../plugin/layers/topology.py" line="687" />
             <source>Span {span} cannot connect a pole to itself; its end was put back on pole {node}.</source>
             <translation>El vano {span} no puede unir un poste consigo mismo; su extremo se devolvió al poste {node}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="631" />
+            <location filename="../plugin/layers/topology.py" line="692" />
             <source>Span ends stay on their poles: span {span} was put back on pole {node}. Drag the end onto another pole to re-attach it.</source>
             <translation>Los extremos de los vanos se quedan en sus postes: el vano {span} se devolvió al poste {node}. Arrastre el extremo sobre otro poste para volver a unirlo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="646" />
+            <location filename="../plugin/layers/topology.py" line="707" />
             <source>{n} span(s) still reference deleted pole(s) {ids}; Push will report them until they are deleted or re-attached.</source>
             <translation>{n} vano(s) todavía hacen referencia a postes borrados {ids}; Enviar los señalará hasta que se borren o se vuelvan a unir.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/topology.py" line="706" />
+            <location filename="../plugin/layers/topology.py" line="767" />
             <source>Layer '{name}' cannot be edited, so its features could not follow the change; make it editable and move the pole again.</source>
             <translation>La capa '{name}' no se puede editar, así que sus objetos no pudieron seguir el cambio; hágala editable y mueva el poste otra vez.</translation>
+        </message>
+    </context>
+    <context>
+        <name>UploadPhotosAlgorithm</name>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="66" />
+            <source>Job GeoPackage</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="68" />
+            <source>Folder of photos</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="70" />
+            <source>Largest distance from photo to node (m)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="73" />
+            <source>Match by EXIF GPS position</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="75" />
+            <source>Match by capture time (node time_bucket)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="78" />
+            <source>Association</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="78" />
+            <source>associated (true)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="78" />
+            <source>main photo (main)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="82" />
+            <source>Dry run (match and list, upload nothing)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="85" />
+            <source>Photo matches</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="118" />
+            <source>Photo folder {0} does not exist; give an existing folder (FOLDER).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="122" />
+            <source>Nothing to match photos with: turn on USE_GPS and/or USE_TIME.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="128" />
+            <source>{0} file(s) in {1}; {2} node(s) to match against.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="136" />
+            <source>Cancelled while reading the photos.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="176" />
+            <source>{0}; run the upload again (it is not sent twice)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="179" />
+            <source>stopped before this photo; run the upload again</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="194" />
+            <source>Refused: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="199" />
+            <source>no node matched; not uploaded</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="200" />
+            <source>Unmatched: {0}: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="215" />
+            <source>Not uploaded: {0}: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="220" />
+            <source>{MATCHED} matched, {UPLOADED} uploaded, {SKIPPED} skipped, {UNMATCHED} unmatched, {REFUSED} refused, {FAILED} not uploaded.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/processing/alg_uploadphotos.py" line="220" />
+            <source>Dry run: nothing was uploaded.</source>
+            <translation type="unfinished" />
         </message>
     </context>
 </TS>
