@@ -66,9 +66,14 @@ def run() -> None:
     window = iface.mainWindow()
     window.resize(1600, 1000)
     window.showMaximized()
-    QgsApplication.processEvents()
-    checks["main_png"] = window.grab().save(str(OUT / "desktop_main_window.png"))
     plugin = utils.plugins[PLUGIN]
+    for dock in plugin.docks.values():  # show the plugin's panels in the screenshot
+        dock.show()
+    for _ in range(20):
+        QgsApplication.processEvents()
+    checks["main_png"] = window.grab().save(str(OUT / "desktop_main_window.png"))
+    for dock in plugin.docks.values():
+        dock.hide()
     from importlib import import_module
 
     dialog_module = import_module(f"{PLUGIN}.plugin.gui.settings_dialog")
