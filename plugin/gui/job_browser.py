@@ -12,6 +12,7 @@ The public methods (``refresh_jobs``, ``create_job``, ``rename_job``,
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Dict, List, Optional
 
 from qgis.core import Qgis, QgsProject
@@ -44,7 +45,7 @@ from ..layers.load_task import (
     start_task,
 )
 from ..layers.picklists import MODEL_PATH, MODEL_PATH_COST, pick_lists_from_model
-from ..layers.project import add_job_layers, job_layers, open_job_gpkg
+from ..layers.project import add_job_layers, job_layers, open_job_gpkg, remove_job_layers
 from ..layers.refresh import apply_refresh, fetch_refresh, prepare_refresh
 from .job_dialogs import MetadataDialog, NewJobDialog
 
@@ -402,7 +403,7 @@ class JobBrowserDock(QgsDockWidget):
         metadata = job.get("metadata")
 
         def call(client, cancel, task):
-            return download_job(client, cancel, task, job_id, name, path, metadata)
+            return download_job(client, cancel, task, job_id, name, path, metadata, finalize=False)
 
         def done(report):
             canvas = (
@@ -410,6 +411,18 @@ class JobBrowserDock(QgsDockWidget):
                 if self.iface is not None and hasattr(self.iface, "mapCanvas")
                 else None
             )
+            # The old layers hold the old file (and its write-ahead log): drop them first,
+            # unless they were edited while the download ran.
+            for layer in job_layers(job_id).values():
+                if layer.isEditable() and layer.isModified():
+                    os.remove(report.part_path)
+                    raise geopackage.GpkgError(
+                        tr("{name} was edited during the download; save, then open again.").format(
+                            name=layer.name()
+                        )
+                    )
+            remove_job_layers(job_id, QgsProject.instance())
+            geopackage.finalize_job_gpkg(report)
             add_job_layers(report.path, QgsProject.instance(), canvas)
             self._status(
                 tr("Opened {name}: {summary}").format(name=report.name, summary=report.summary()),

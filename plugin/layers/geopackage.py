@@ -101,6 +101,7 @@ class LoadReport:
     counts: Dict[str, int] = field(default_factory=dict)
     not_drawn: Dict[str, List[str]] = field(default_factory=dict)  # kind -> ids without geometry
     issues: List[LoadIssue] = field(default_factory=list)
+    part_path: str = ""  # the built file while it still waits for finalize_job_gpkg
 
     def summary(self) -> str:
         """One paragraph for the message bar / log."""
@@ -516,22 +517,23 @@ def write_job_gpkg(
     progress: Optional[ProgressFn] = None,
     is_cancelled: Optional[CancelFn] = None,
     pick_lists: Optional[Mapping[str, Sequence[str]]] = None,
+    finalize: bool = True,
 ) -> LoadReport:
     """Build the job's GeoPackage from parsed JSON; returns what was written and what was odd.
 
     The file is built beside the target and moved over it at the end, so a failure or
     a cancel leaves any previous working copy untouched. Refuses to replace a file whose
     journal still holds operations that were not sent (use refresh instead).
+
+    With ``finalize=False`` the new file stays beside the target (``report.part_path``)
+    until :func:`finalize_job_gpkg` moves it in: call that on the main thread after the
+    job's layers left the project (an open layer keeps a write-ahead log on the old file).
     """
     path = str(path or default_gpkg_path(job.job_id))
-    pending = open_journal_count(path)
-    if pending:
-        raise GpkgError(
-            tr(
-                "{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh "
-                "instead of downloading the job again."
-            ).format(path=path, n=pending)
-        )
+    _refuse_open_journal(path)
+    if pick_lists is None and os.path.exists(path):
+        cached = read_meta(path).get("pick_lists")
+        pick_lists = json.loads(cached) if cached else None  # keep what the user paid for
 
     def step(fraction: float, text: str) -> None:
         if is_cancelled is not None and is_cancelled():
@@ -598,7 +600,9 @@ def write_job_gpkg(
         finally:
             con.close()
         step(0.97, tr("Finishing"))
-        os.replace(tmp, path)
+        report.part_path = tmp
+        if finalize:
+            finalize_job_gpkg(report)
         for issue in report.issues:
             qgis_log.warning(f"{job.name}: {issue}")
         qgis_log.info(f"{job.name} -> {path}: {report.summary()}")
@@ -610,3 +614,43 @@ def write_job_gpkg(
                 pass
         raise
     return report
+
+
+def _refuse_open_journal(path: str) -> None:
+    pending = open_journal_count(path)
+    if pending:
+        raise GpkgError(
+            tr(
+                "{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh "
+                "instead of downloading the job again."
+            ).format(path=path, n=pending)
+        )
+
+
+def finalize_job_gpkg(report: LoadReport) -> str:
+    """Move the built file over the job's GeoPackage (nothing may hold the old one open).
+
+    A write-ahead log left beside the old file is checkpointed and truncated first so it
+    can never be replayed into the new file. Returns the final path.
+    """
+    part = report.part_path
+    if not part:
+        return report.path
+    if not os.path.exists(part):
+        raise GpkgError(
+            tr("The downloaded copy {part} is gone; download the job again.").format(part=part)
+        )
+    _refuse_open_journal(report.path)
+    if os.path.exists(report.path + "-wal"):
+        con = connect(report.path)
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+    os.replace(part, report.path)
+    for suffix in ("-wal", "-shm"):
+        leftover = report.path + suffix
+        if os.path.exists(leftover) and os.path.getsize(leftover) == 0:
+            os.remove(leftover)
+    report.part_path = ""
+    return report.path

@@ -234,6 +234,7 @@ def download_job(
     name: Optional[str] = None,
     path: Optional[str] = None,
     metadata: Optional[dict] = None,
+    finalize: bool = True,
 ) -> LoadReport:
     """Fetch the job and build its GeoPackage (runs in a task or in the worker)."""
 
@@ -261,4 +262,6 @@ def download_job(
     data = fetch_job(client, job_id, name, cancel=cancel, progress=http_progress)
     if metadata is not None and data.metadata is None:
         data.metadata = metadata
-    return write_job_gpkg(data, path, progress=build_progress, is_cancelled=cancelled)
+    return write_job_gpkg(
+        data, path, progress=build_progress, is_cancelled=cancelled, finalize=finalize
+    )

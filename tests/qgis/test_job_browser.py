@@ -233,3 +233,29 @@ def test_showing_the_dock_lists_jobs(dock, sandbox):
     assert wait_until(lambda: dock.jobs, 30)
     assert sandbox.job_id in {j["id"] for j in dock.jobs}
     dock.hide()
+
+
+def test_reopen_while_open_with_a_write_ahead_log(dock, sandbox, tmp_path):
+    """Open, save something (QGIS leaves a -wal beside the file), open again: clean new copy."""
+    import sqlite3
+
+    path = str(tmp_path / "job.gpkg")
+    run(dock.open_job(sandbox.job_id, "Sample", path=path))
+    layer = job_layers(sandbox.job_id)["node"]
+    feature = next(layer.getFeatures())
+    layer.startEditing()
+    layer.changeAttributeValue(feature.id(), layer.fields().indexOf("kp_sync"), "pending")
+    assert layer.commitChanges()
+    import os
+
+    assert os.path.exists(path + "-wal")
+    report = run(dock.open_job(sandbox.job_id, "Sample", path=path))
+    assert report.part_path == "" and not os.path.exists(str(tmp_path / "job.part.gpkg"))
+    layers = job_layers(sandbox.job_id)
+    nodes = json.loads(str(sandbox.store.list_nodes(sandbox.job_id, None, None)))
+    assert layers["node"].featureCount() == len(nodes)
+    assert all(f["kp_sync"] in ("", None) for f in layers["node"].getFeatures())
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    assert len([lyr for lyr in QgsProject.instance().mapLayers().values()]) == 4
