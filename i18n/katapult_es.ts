@@ -9,37 +9,32 @@
             <translation>El sistema de autenticación de QGIS está desactivado, así que no se puede guardar la clave de API.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="52" />
-            <source>QGIS's authentication database is locked. Open Web &gt; Katapult &gt; Settings… once (QGIS asks for the master password), then start this again.</source>
-            <translation>La base de datos de autenticación de QGIS está bloqueada. Abra una vez Web &gt; Katapult &gt; Configuración… (QGIS pedirá la contraseña maestra) y vuelva a empezar.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/auth.py" line="60" />
+            <location filename="../plugin/auth.py" line="44" />
             <source>QGIS's authentication database is locked: enter (or create) its master password when QGIS asks, then try again.</source>
             <translation>La base de datos de autenticación de QGIS está bloqueada: introduzca (o cree) su contraseña maestra cuando QGIS la pida y vuelva a intentarlo.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="72" />
+            <location filename="../plugin/auth.py" line="56" />
             <source>Katapult API key ({host})</source>
             <translation>Clave de API de Katapult ({host})</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="87" />
+            <location filename="../plugin/auth.py" line="71" />
             <source>QGIS could not update the stored API key.</source>
             <translation>QGIS no pudo actualizar la clave de API guardada.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="92" />
+            <location filename="../plugin/auth.py" line="76" />
             <source>QGIS could not store the API key in its authentication database.</source>
             <translation>QGIS no pudo guardar la clave de API en su base de datos de autenticación.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="102" />
+            <location filename="../plugin/auth.py" line="86" />
             <source>The authentication configuration {id} chosen for Katapult no longer exists. Open Web &gt; Katapult &gt; Settings… and enter the API key again.</source>
             <translation>La configuración de autenticación {id} elegida para Katapult ya no existe. Abra Web &gt; Katapult &gt; Configuración… e introduzca de nuevo la clave de API.</translation>
         </message>
         <message>
-            <location filename="../plugin/auth.py" line="114" />
+            <location filename="../plugin/auth.py" line="98" />
             <source>QGIS could not read the API key from authentication configuration {id}.</source>
             <translation>QGIS no pudo leer la clave de API de la configuración de autenticación {id}.</translation>
         </message>
@@ -267,267 +262,272 @@
     <context>
         <name>KatapultJobBrowser</name>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="107" />
+            <location filename="../plugin/gui/job_browser.py" line="108" />
             <source>Katapult jobs</source>
             <translation>Trabajos de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="129" />
+            <location filename="../plugin/gui/job_browser.py" line="130" />
             <source>Search name, id, metadata</source>
             <translation>Buscar por nombre, id, metadatos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="131" />
+            <location filename="../plugin/gui/job_browser.py" line="132" />
             <source>Refresh</source>
             <translation>Actualizar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="137" />
+            <location filename="../plugin/gui/job_browser.py" line="138" />
             <source>Include archived</source>
             <translation>Incluir archivados</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="140" />
+            <location filename="../plugin/gui/job_browser.py" line="141" />
             <source>Metadata filter, e.g. city:Buffalo,status:done</source>
             <translation>Filtro de metadatos, p. ej. city:Buffalo,status:done</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="147" />
+            <location filename="../plugin/gui/job_browser.py" line="148" />
             <source>Status</source>
             <translation>Estado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="147" />
+            <location filename="../plugin/gui/job_browser.py" line="148" />
             <source>Last updated</source>
             <translation>Última actualización</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="154" />
+            <location filename="../plugin/gui/job_browser.py" line="155" />
             <source>Open</source>
             <translation>Abrir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="155" />
+            <location filename="../plugin/gui/job_browser.py" line="156" />
             <source>Open as…</source>
             <translation>Abrir como…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="156" />
+            <location filename="../plugin/gui/job_browser.py" line="157" />
             <source>Refresh layers</source>
             <translation>Actualizar capas</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="159" />
+            <location filename="../plugin/gui/job_browser.py" line="160" />
             <source>New…</source>
             <translation>Nuevo…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="160" />
+            <location filename="../plugin/gui/job_browser.py" line="161" />
             <source>Rename…</source>
             <translation>Renombrar…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="161" />
+            <location filename="../plugin/gui/job_browser.py" line="162" />
             <source>Metadata…</source>
             <translation>Metadatos…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="248" />
+            <location filename="../plugin/gui/job_browser.py" line="249" />
             <source>Archive</source>
             <translation>Archivar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="165" />
+            <location filename="../plugin/gui/job_browser.py" line="166" />
             <source>Open downloaded…</source>
             <translation>Abrir descargado…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="166" />
+            <location filename="../plugin/gui/job_browser.py" line="167" />
             <source>Pick-lists from model…</source>
             <translation>Listas de valores del modelo…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="248" />
+            <location filename="../plugin/gui/job_browser.py" line="249" />
             <source>Restore</source>
             <translation>Restaurar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="274" />
+            <location filename="../plugin/gui/job_browser.py" line="275" />
             <source>{what}…</source>
             <translation>{what}…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="291" />
+            <location filename="../plugin/gui/job_browser.py" line="292" />
             <source>{what} failed: {why}</source>
             <translation>{what} falló: {why}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="324" />
+            <location filename="../plugin/gui/job_browser.py" line="325" />
             <source>{n} job(s)</source>
             <translation>{n} trabajo(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="327" />
+            <location filename="../plugin/gui/job_browser.py" line="328" />
             <source>Listing jobs</source>
             <translation>Listando trabajos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="341" />
+            <location filename="../plugin/gui/job_browser.py" line="342" />
             <source>Job {name} created</source>
             <translation>Trabajo {name} creado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="343" />
+            <location filename="../plugin/gui/job_browser.py" line="344" />
             <source>Creating job {name}</source>
             <translation>Creando el trabajo {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="351" />
+            <location filename="../plugin/gui/job_browser.py" line="352" />
             <source>Renaming job</source>
             <translation>Renombrando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="351" />
+            <location filename="../plugin/gui/job_browser.py" line="352" />
             <source>Job renamed to {name}</source>
             <translation>Trabajo renombrado a {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="363" />
+            <location filename="../plugin/gui/job_browser.py" line="364" />
             <source>Updating job metadata</source>
             <translation>Actualizando los metadatos del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="363" />
+            <location filename="../plugin/gui/job_browser.py" line="364" />
             <source>Metadata saved</source>
             <translation>Metadatos guardados</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="376" />
+            <location filename="../plugin/gui/job_browser.py" line="377" />
             <source>Job archived</source>
             <translation>Trabajo archivado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="376" />
+            <location filename="../plugin/gui/job_browser.py" line="377" />
             <source>Job restored</source>
             <translation>Trabajo restaurado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="377" />
+            <location filename="../plugin/gui/job_browser.py" line="378" />
             <source>Archiving job</source>
             <translation>Archivando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="377" />
+            <location filename="../plugin/gui/job_browser.py" line="378" />
             <source>Restoring job</source>
             <translation>Restaurando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="395" />
+            <location filename="../plugin/gui/job_browser.py" line="396" />
             <source>Layer {name} of this job has unsaved edits; save or discard them first.</source>
             <translation>La capa {name} de este trabajo tiene ediciones sin guardar; guárdelas o descártelas primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="414" />
+            <location filename="../plugin/gui/job_browser.py" line="419" />
+            <source>{name} was edited during the download; save, then open again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/gui/job_browser.py" line="427" />
             <source>Opened {name}: {summary}</source>
             <translation>Abierto {name}: {summary}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="421" />
+            <location filename="../plugin/gui/job_browser.py" line="434" />
             <source>Downloading job {name}</source>
             <translation>Descargando el trabajo {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="429" />
+            <location filename="../plugin/gui/job_browser.py" line="442" />
             <source>The job is not open in this project; open it first.</source>
             <translation>El trabajo no está abierto en este proyecto; ábralo primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="444" />
+            <location filename="../plugin/gui/job_browser.py" line="457" />
             <source>Refreshed: {summary}</source>
             <translation>Actualizado: {summary}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="450" />
+            <location filename="../plugin/gui/job_browser.py" line="463" />
             <source>Refreshing job layers</source>
             <translation>Actualizando las capas del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="456" />
+            <location filename="../plugin/gui/job_browser.py" line="469" />
             <source>Open the job first; pick-lists are stored with its layers.</source>
             <translation>Abra primero el trabajo; las listas de valores se guardan con sus capas.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="459" />
+            <location filename="../plugin/gui/job_browser.py" line="472" />
             <source>Reading the job's model pick-lists costs {cost} API tokens (1 more for the job's model name). Continue?</source>
             <translation>Leer las listas de valores del modelo del trabajo cuesta {cost} tokens de la API (1 más por el nombre del modelo). ¿Continuar?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="463" />
+            <location filename="../plugin/gui/job_browser.py" line="476" />
             <source>Pick-lists from the model</source>
             <translation>Listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="471" />
+            <location filename="../plugin/gui/job_browser.py" line="484" />
             <source>The job does not say which model it uses.</source>
             <translation>El trabajo no indica qué modelo usa.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="485" />
+            <location filename="../plugin/gui/job_browser.py" line="498" />
             <source>Pick-lists loaded for {n} attribute(s)</source>
             <translation>Listas de valores cargadas para {n} atributo(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="487" />
+            <location filename="../plugin/gui/job_browser.py" line="500" />
             <source>Reading model pick-lists</source>
             <translation>Leyendo las listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="503" />
+            <location filename="../plugin/gui/job_browser.py" line="516" />
             <source>Rename job</source>
             <translation>Renombrar trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="503" />
+            <location filename="../plugin/gui/job_browser.py" line="516" />
             <source>New name</source>
             <translation>Nombre nuevo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="513" />
+            <location filename="../plugin/gui/job_browser.py" line="526" />
             <source>Metadata of {name}</source>
             <translation>Metadatos de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="538" />
+            <location filename="../plugin/gui/job_browser.py" line="551" />
             <source>Save the job as</source>
             <translation>Guardar el trabajo como</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="551" />
+            <location filename="../plugin/gui/job_browser.py" line="564" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="551" />
+            <location filename="../plugin/gui/job_browser.py" line="564" />
             <source>Open a downloaded job</source>
             <translation>Abrir un trabajo descargado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="561" />
+            <location filename="../plugin/gui/job_browser.py" line="574" />
             <source>Opened {path}</source>
             <translation>Abierto {path}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="147" />
+            <location filename="../plugin/gui/job_browser.py" line="148" />
             <source>Name</source>
             <translation>Nombre</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="147" />
+            <location filename="../plugin/gui/job_browser.py" line="148" />
             <source>Metadata</source>
             <translation>Metadatos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="294" />
+            <location filename="../plugin/gui/job_browser.py" line="295" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
@@ -593,72 +593,77 @@
     <context>
         <name>KatapultLayers</name>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="108" />
+            <location filename="../plugin/layers/geopackage.py" line="109" />
             <source>{n} nodes, {c} connections, {s} sections, {p} photos</source>
             <translation>{n} nodos, {c} conexiones, {s} secciones, {p} fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="117" />
+            <location filename="../plugin/layers/geopackage.py" line="118" />
             <source>{count} {kind}(s) not drawn (missing node or coordinates): {ids}</source>
             <translation>{count} {kind} sin dibujar (falta el nodo o las coordenadas): {ids}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="125" />
+            <location filename="../plugin/layers/geopackage.py" line="126" />
             <source>{count} data issue(s), see the Katapult log</source>
             <translation>{count} problema(s) de datos; vea el registro de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="425" />
+            <location filename="../plugin/layers/geopackage.py" line="426" />
             <source>{path} has no field schema for {kind}; download the job again.</source>
             <translation>{path} no tiene esquema de campos para {kind}; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="496" />
+            <location filename="../plugin/layers/geopackage.py" line="497" />
             <source>Cannot create layer {layer} in {path}: {error}</source>
             <translation>No se puede crear la capa {layer} en {path}: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="503" />
+            <location filename="../plugin/layers/geopackage.py" line="504" />
             <source>Cannot write layer {layer} in {path}: {error}</source>
             <translation>No se puede escribir la capa {layer} en {path}: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="529" />
-            <source>{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh instead of downloading the job again.</source>
-            <translation>{path} todavía tiene {n} edición(es) sin enviar a Katapult; envíelas o use Actualizar en lugar de descargar el trabajo de nuevo.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/layers/geopackage.py" line="538" />
+            <location filename="../plugin/layers/geopackage.py" line="540" />
             <source>Loading the job was cancelled.</source>
             <translation>Se canceló la carga del trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="548" />
+            <location filename="../plugin/layers/geopackage.py" line="550" />
             <source>Reading job data</source>
             <translation>Leyendo los datos del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="555" />
+            <location filename="../plugin/layers/geopackage.py" line="557" />
             <source>Writing {layer}</source>
             <translation>Escribiendo {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="566" />
+            <location filename="../plugin/layers/geopackage.py" line="568" />
             <source>Writing photos</source>
             <translation>Escribiendo las fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="577" />
+            <location filename="../plugin/layers/geopackage.py" line="579" />
             <source>Writing the snapshot</source>
             <translation>Escribiendo la instantánea</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="600" />
+            <location filename="../plugin/layers/geopackage.py" line="602" />
             <source>Finishing</source>
             <translation>Terminando</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/load_task.py" line="255" />
+            <location filename="../plugin/layers/geopackage.py" line="622" />
+            <source>{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh instead of downloading the job again.</source>
+            <translation>{path} todavía tiene {n} edición(es) sin enviar a Katapult; envíelas o use Actualizar en lugar de descargar el trabajo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/geopackage.py" line="640" />
+            <source>The downloaded copy {part} is gone; download the job again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/layers/load_task.py" line="256" />
             <source>{path} holds {n} saved change(s) not sent to Katapult; push them, or use Refresh layers, instead of downloading the job again.</source>
             <translation>{path} contiene {n} cambio(s) guardados sin enviar a Katapult; envíelos, o use Actualizar capas, en lugar de descargar el trabajo de nuevo.</translation>
         </message>

@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig
-from qgis.PyQt.QtCore import QCoreApplication, QThread
+from qgis.PyQt.QtCore import QCoreApplication
 
 translate = QCoreApplication.translate
 
@@ -35,27 +35,11 @@ def _manager():
     return manager
 
 
-def _on_main_thread() -> bool:
-    app = QCoreApplication.instance()
-    return app is not None and QThread.currentThread() == app.thread()
-
-
 def _unlock(manager) -> None:
-    """Ask for the master password if needed (QGIS shows its own dialog).
-
-    Only the GUI thread may ask: a background task that finds the database locked
-    gets :class:`AuthStoreError` instead of a dialog from the wrong thread.
-    """
+    """Ask for the master password if needed (QGIS shows its own dialog; from a
+    background thread QGIS hands the question to the GUI thread and waits)."""
     if manager.masterPasswordIsSet():
         return
-    if not _on_main_thread():
-        raise AuthStoreError(
-            translate(
-                "Auth",
-                "QGIS's authentication database is locked. Open Web > Katapult > Settings… "
-                "once (QGIS asks for the master password), then start this again."
-            )
-        )
     if not manager.setMasterPassword(True):
         raise AuthStoreError(
             translate(

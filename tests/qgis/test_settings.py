@@ -174,28 +174,3 @@ def test_auth_config_is_a_basic_config_named_after_the_host(clean_settings, qgis
     assert config.uri() == "https://katapultpro.com/api/v3"
     assert config.config("username") == "api_key"
 
-
-def test_locked_auth_db_in_a_background_thread_is_an_error_not_a_dialog(clean_settings, qgis_auth):
-    import threading
-
-    from tests.qgis.katapult_support import TEST_MASTER_PASSWORD
-
-    clean_settings.save_credentials("https://katapultpro.com/api/v3", "stored-key-456")
-    outcome = {}
-
-    def worker():
-        try:
-            outcome["value"] = clean_settings.credentials()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            outcome["error"] = exc
-
-    qgis_auth.clearMasterPassword()
-    try:
-        thread = threading.Thread(target=worker)
-        thread.start()
-        thread.join(10)
-    finally:
-        assert qgis_auth.setMasterPassword(TEST_MASTER_PASSWORD, True)
-    assert isinstance(outcome.get("error"), auth.AuthStoreError), outcome
-    assert "locked" in str(outcome["error"])
-    assert clean_settings.credentials()[1] == "stored-key-456"
