@@ -2178,77 +2178,92 @@
     <context>
         <name>SettingsDialog</name>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="43" />
+            <location filename="../plugin/gui/settings_dialog.py" line="44" />
             <source>Katapult settings</source>
             <translation>Configuración de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="53" />
+            <location filename="../plugin/gui/settings_dialog.py" line="54" />
             <source>Paste your Katapult Pro API key</source>
             <translation>Pegue su clave de API de Katapult Pro</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="56" />
+            <location filename="../plugin/gui/settings_dialog.py" line="57" />
             <source>Feet (ft)</source>
             <translation>Pies (ft)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="57" />
+            <location filename="../plugin/gui/settings_dialog.py" line="58" />
             <source>Metres (m)</source>
             <translation>Metros (m)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="70" />
+            <location filename="../plugin/gui/settings_dialog.py" line="71" />
             <source>Test connection</source>
             <translation>Probar la conexión</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="75" />
+            <location filename="../plugin/gui/settings_dialog.py" line="74" />
+            <source>Forget the stored key</source>
+            <translation>Olvidar la clave guardada</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_dialog.py" line="80" />
             <source>Server URL</source>
             <translation>URL del servidor</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="76" />
+            <location filename="../plugin/gui/settings_dialog.py" line="81" />
             <source>API key</source>
             <translation>Clave de API</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="77" />
+            <location filename="../plugin/gui/settings_dialog.py" line="82" />
             <source>Units</source>
             <translation>Unidades</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="97" />
+            <location filename="../plugin/gui/settings_dialog.py" line="105" />
             <source>The key is kept encrypted in QGIS's authentication database (configuration {id}).</source>
             <translation>La clave se guarda cifrada en la base de datos de autenticación de QGIS (configuración {id}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="109" />
+            <location filename="../plugin/gui/settings_dialog.py" line="117" />
             <source>No key is saved; the KATAPULT_API_KEY environment variable is used. Saving here stores the key in QGIS's authentication database instead.</source>
             <translation>No hay ninguna clave guardada; se usa la variable de entorno KATAPULT_API_KEY. Al guardar aquí, la clave pasa a la base de datos de autenticación de QGIS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="116" />
+            <location filename="../plugin/gui/settings_dialog.py" line="124" />
             <source>The key will be kept encrypted in QGIS's authentication database (QGIS may ask for its master password).</source>
             <translation>La clave se guardará cifrada en la base de datos de autenticación de QGIS (QGIS puede pedir su contraseña maestra).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="132" />
+            <location filename="../plugin/gui/settings_dialog.py" line="140" />
             <source>Settings: {text}</source>
             <translation>Configuración: {text}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="145" />
+            <location filename="../plugin/gui/settings_dialog.py" line="153" />
             <source>Settings saved (server {url}).</source>
             <translation>Configuración guardada (servidor {url}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="158" />
+            <location filename="../plugin/gui/settings_dialog.py" line="167" />
+            <source>The stored key was deleted from QGIS's authentication database.</source>
+            <translation>La clave guardada se borró de la base de datos de autenticación de QGIS.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_dialog.py" line="170" />
+            <source>The stored Katapult API key was deleted.</source>
+            <translation>Se borró la clave de API de Katapult guardada.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_dialog.py" line="182" />
             <source>Testing connection to {url}…</source>
             <translation>Probando la conexión con {url}…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_dialog.py" line="169" />
+            <location filename="../plugin/gui/settings_dialog.py" line="193" />
             <source>Test connection failed: {text}</source>
             <translation>La prueba de conexión falló: {text}</translation>
         </message>
@@ -2517,7 +2532,7 @@
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="66" />
             <source>Job GeoPackage</source>
-            <translation type="unfinished" />
+            <translation>GeoPackage del trabajo</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="68" />

@@ -246,3 +246,15 @@ class Settings:
         self.set_value("server_url", url)
         self.auth_config_id = config_id
         return config_id
+
+    def forget_credentials(self) -> bool:
+        """Delete the stored key (its auth config) and the config id; True if one existed.
+
+        Afterwards ``KATAPULT_API_KEY`` applies again, if set.
+        """
+        config_id = self.auth_config_id
+        if not config_id:
+            return False
+        removed = auth.remove_api_key(config_id)
+        self.remove("auth_config_id")
+        return removed

@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -70,6 +71,10 @@ class SettingsDialog(QDialog):
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.setObjectName("katapult_test_connection")
         self.test_button.clicked.connect(self.test_connection)
+        self.forget_button = QPushButton(self.tr("Forget the stored key"))
+        self.forget_button.setObjectName("katapult_forget_key")
+        self.forget_button.setEnabled(bool(self.settings.auth_config_id))
+        self.forget_button.clicked.connect(self.forget_key)
 
         form = QFormLayout()
         form.addRow(self.tr("Server URL"), self.url_edit)
@@ -83,7 +88,10 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.storage_label)
-        layout.addWidget(self.test_button)
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.test_button)
+        buttons_row.addWidget(self.forget_button)
+        layout.addLayout(buttons_row)
         layout.addWidget(self.result_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
@@ -145,6 +153,22 @@ class SettingsDialog(QDialog):
         qgis_log.info(self.tr("Settings saved (server {url}).").format(url=url))
         self.accept()
         return True
+
+    def forget_key(self) -> bool:
+        """Delete the stored key from QGIS's authentication database (settings keep the URL)."""
+        self.error_label.clear()
+        try:
+            removed = self.settings.forget_credentials()
+        except AuthStoreError as exc:
+            self._show_error(describe_error(exc))
+            return False
+        self.key_edit.clear()
+        self.forget_button.setEnabled(False)
+        self.storage_label.setText(
+            self.tr("The stored key was deleted from QGIS's authentication database.")
+        )
+        qgis_log.info(self.tr("The stored Katapult API key was deleted."))
+        return removed
 
     def test_connection(self):
         """Start GET / and GET /users/whoami in a QgsTask; the result shows in the dialog."""

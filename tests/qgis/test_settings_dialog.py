@@ -151,3 +151,18 @@ def test_tls_failure(dialog):
     with CannedServer.json(200, {"status": "success"}) as server:
         text = run_test(dialog, server.url("https"), "some-key-123")
     assert text.startswith("Secure connection to 127.0.0.1:"), text
+
+
+def test_forget_key_removes_the_auth_config(dialog, qgis_auth):
+    dialog.url_edit.setText("https://katapultpro.com/api/v3")
+    dialog.key_edit.setText("key-to-forget-123")
+    assert dialog.save() is True
+    config_id = Settings().auth_config_id
+    again = SettingsDialog(None, Settings())
+    assert again.forget_button.isEnabled()
+    assert again.forget_key() is True
+    assert config_id not in qgis_auth.configIds()
+    assert Settings().auth_config_id == ""
+    assert again.key_edit.text() == "" and not again.forget_button.isEnabled()
+    assert Settings().base_url == "https://katapultpro.com/api/v3"
+    again.deleteLater()
