@@ -38,7 +38,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
 from .. import qgis_log
-from ..model.attributes import compact_json, infer_field_kind, to_field_value
+from ..model.attributes import infer_field_kind, to_field_value
 from ..model.entities import LoadIssue, Snapshot, build_snapshot
 from ..model.flatten import FieldSpec, field_name_for, flatten, geometry, schema_for
 
@@ -236,17 +236,14 @@ def photo_records(raw: Any, issues: List[LoadIssue]) -> Dict[str, Mapping[str, A
     return out
 
 
+_TEXT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def _photo_value(value: Any) -> Any:
-    return compact_json(value) if isinstance(value, (dict, list)) else value
+    return _TEXT(value) if isinstance(value, (dict, list)) else value
 
 
-def photo_schema(photos: Iterable[Mapping[str, Any]]) -> List[FieldSpec]:
-    """Fields of the photos table: ``kp_id`` then one per top-level key (objects as JSON text)."""
-    values: Dict[str, list] = {}
-    for photo in photos:
-        for key, value in photo.items():
-            if key != "id":
-                values.setdefault(key, []).append(_photo_value(value))
+def _schema_from_values(values: Mapping[str, list]) -> List[FieldSpec]:
     specs = [FieldSpec("kp_id", None, "text")]
     taken = ["kp_id"]
     for key in sorted(values):
@@ -256,19 +253,54 @@ def photo_schema(photos: Iterable[Mapping[str, Any]]) -> List[FieldSpec]:
     return specs
 
 
+def _photo_cell(value: Any, kind: str) -> Any:
+    if value is None or (kind == "text" and type(value) is str):
+        return value
+    try:
+        return to_field_value(value, kind)
+    except ValueError:
+        return str(value)
+
+
+def photo_table(photos: Sequence[Mapping[str, Any]]) -> Tuple[List[FieldSpec], List[List[Any]]]:
+    """Schema and rows of the photos table in one pass (objects become JSON text once)."""
+    flat: List[Dict[str, Any]] = []
+    values: Dict[str, list] = {}
+    for photo in photos:
+        cells = {}
+        for key, value in photo.items():
+            if key != "id":
+                value = _photo_value(value)
+                cells[key] = value
+                values.setdefault(key, []).append(value)
+        flat.append(cells)
+    schema = _schema_from_values(values)
+    columns = [(spec.attribute, spec.kind) for spec in schema[1:]]
+    rows = [
+        [photo.get("id")] + [_photo_cell(cells.get(attribute), kind) for attribute, kind in columns]
+        for photo, cells in zip(photos, flat)
+    ]
+    return schema, rows
+
+
+def photo_schema(photos: Iterable[Mapping[str, Any]]) -> List[FieldSpec]:
+    """Fields of the photos table: ``kp_id`` then one per top-level key (objects as JSON text)."""
+    values: Dict[str, list] = {}
+    for photo in photos:
+        for key, value in photo.items():
+            if key != "id":
+                values.setdefault(key, []).append(_photo_value(value))
+    return _schema_from_values(values)
+
+
 def photo_row(photo: Mapping[str, Any], schema: Sequence[FieldSpec]) -> List[Any]:
     """Attribute values of one photo record in schema order."""
-    out: List[Any] = []
-    for spec in schema:
-        if spec.attribute is None:
-            out.append(photo.get("id"))
-            continue
-        value = _photo_value(photo.get(spec.attribute))
-        try:
-            out.append(to_field_value(value, spec.kind))
-        except ValueError:
-            out.append(None if value is None else str(value))
-    return out
+    return [
+        photo.get("id")
+        if spec.attribute is None
+        else _photo_cell(_photo_value(photo.get(spec.attribute)), spec.kind)
+        for spec in schema
+    ]
 
 
 # ------------------------------------------------------------------ raw snapshot rows (kp_base)
@@ -566,14 +598,14 @@ def write_job_gpkg(
             report.not_drawn[kind] = not_drawn
             del features
         step(0.8, tr("Writing photos"))
-        photos = list(snap.photos.values())
-        photo_spec = photo_schema(photos)
+        photo_spec, photo_rows = photo_table(list(snap.photos.values()))
         fields = qgs_fields(photo_spec)
         features = []
-        for photo in photos:
+        for values in photo_rows:
             feature = QgsFeature(fields)
-            feature.setAttributes(photo_row(photo, photo_spec))
+            feature.setAttributes(values)
             features.append(feature)
+        del photo_rows
         write_layer(tmp, PHOTOS_TABLE, fields, QgsWkbTypes.NoGeometry, features, False)
         report.counts[PHOTOS_TABLE] = len(features)
         step(0.9, tr("Writing the snapshot"))
