@@ -8,9 +8,19 @@ from qgis.PyQt.QtGui import QIcon
 from ..paths import icon_path
 from .alg_download import DownloadJobAlgorithm
 from .alg_listjobs import ListJobsAlgorithm
+from .alg_pull import PullAlgorithm
+from .alg_push import PushAlgorithm
 from .alg_qa import QaAlgorithm
+from .alg_uploadphotos import UploadPhotosAlgorithm
 
-ALGORITHMS = [ListJobsAlgorithm, DownloadJobAlgorithm, QaAlgorithm]
+ALGORITHMS = [
+    ListJobsAlgorithm,
+    DownloadJobAlgorithm,
+    QaAlgorithm,
+    PushAlgorithm,
+    PullAlgorithm,
+    UploadPhotosAlgorithm,
+]
 
 
 class KatapultProvider(QgsProcessingProvider):

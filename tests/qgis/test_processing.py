@@ -14,7 +14,8 @@ from plugin.api.client import KatapultClient
 from plugin.processing.provider import KatapultProvider
 from tests.qgis.jobs_support import download_job
 
-EXPECTED_IDS = {"katapult:listjobs", "katapult:downloadjob", "katapult:qa"}
+EXPECTED_IDS = {"katapult:listjobs", "katapult:downloadjob", "katapult:qa", "katapult:push",
+                "katapult:pull", "katapult:uploadphotos"}
 
 
 @pytest.fixture
