@@ -13,11 +13,13 @@ for a local deletion) and listed in the :class:`LoadReport`.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -127,6 +129,23 @@ class LoadReport:
                 tr("{count} data issue(s), see the Katapult log").format(count=len(self.issues))
             )
         return "; ".join(parts)
+
+
+@contextmanager
+def bulk_build():
+    """Pause Python's cyclic garbage collector while building large JSON-derived structures.
+
+    The build allocates millions of small dicts and lists and creates no reference
+    cycles; the collector would repeatedly traverse the whole parsed job for nothing
+    (about a fifth of the build time for a 20,000-node job). Restored on exit.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def now_iso() -> str:
@@ -579,58 +598,8 @@ def write_job_gpkg(
         os.remove(tmp)
     report = LoadReport(path=path, job_id=job.job_id, name=job.name)
     try:
-        step(0.0, tr("Reading job data"))
-        snap = build_snapshot(job.nodes, job.connections, None)
-        snap.photos = photo_records(job.photos, snap.issues)  # read-only here: no deep copy
-        report.issues = list(snap.issues)
-        schemas: Dict[str, List[FieldSpec]] = {}
-        first = True
-        for i, kind in enumerate(KINDS):
-            step(0.1 + 0.25 * i, tr("Writing {layer}").format(layer=LAYER_NAMES[kind]))
-            entities = list(snap.entities(kind).values())
-            schema = schema_for(kind, entities)
-            schemas[kind] = schema
-            fields = qgs_fields(schema)
-            features, not_drawn = build_features(kind, entities, schema, fields, snap.nodes)
-            write_layer(tmp, LAYER_NAMES[kind], fields, WKB_TYPES[kind], features, first)
-            first = False
-            report.counts[LAYER_NAMES[kind]] = len(features)
-            report.not_drawn[kind] = not_drawn
-            del features
-        step(0.8, tr("Writing photos"))
-        photo_spec, photo_rows = photo_table(list(snap.photos.values()))
-        fields = qgs_fields(photo_spec)
-        features = []
-        for values in photo_rows:
-            feature = QgsFeature(fields)
-            feature.setAttributes(values)
-            features.append(feature)
-        del photo_rows
-        write_layer(tmp, PHOTOS_TABLE, fields, QgsWkbTypes.NoGeometry, features, False)
-        report.counts[PHOTOS_TABLE] = len(features)
-        step(0.9, tr("Writing the snapshot"))
-        con = connect(tmp)
-        try:
-            with con:
-                ensure_kp_tables(con)
-                write_base_rows(con, base_rows(job, snap))
-                meta = {
-                    "job_id": job.job_id,
-                    "job_name": job.name,
-                    "server_url": job.server_url,
-                    "last_pull": job.pulled_at or now_iso(),
-                    "nodes_cursor": max_last_updated(snap.nodes.values()),
-                    "schema_version": SCHEMA_VERSION,
-                    "metadata": job.metadata or {},
-                    "schema_photo": schema_to_json(photo_spec),
-                }
-                for kind, schema in schemas.items():
-                    meta[f"schema_{kind}"] = schema_to_json(schema)
-                if pick_lists:
-                    meta["pick_lists"] = dict(pick_lists)
-                write_meta(con, meta)
-        finally:
-            con.close()
+        with bulk_build():
+            _build(job, tmp, report, step, pick_lists)
         step(0.97, tr("Finishing"))
         report.part_path = tmp
         if finalize:
@@ -646,6 +615,62 @@ def write_job_gpkg(
                 pass
         raise
     return report
+
+
+def _build(job: JobData, tmp: str, report: LoadReport, step, pick_lists) -> None:
+    """Write layers, kp_base and kp_meta of ``job`` into the new file ``tmp``."""
+    step(0.0, tr("Reading job data"))
+    snap = build_snapshot(job.nodes, job.connections, None)
+    snap.photos = photo_records(job.photos, snap.issues)  # read-only here: no deep copy
+    report.issues = list(snap.issues)
+    schemas: Dict[str, List[FieldSpec]] = {}
+    first = True
+    for i, kind in enumerate(KINDS):
+        step(0.1 + 0.25 * i, tr("Writing {layer}").format(layer=LAYER_NAMES[kind]))
+        entities = list(snap.entities(kind).values())
+        schema = schema_for(kind, entities)
+        schemas[kind] = schema
+        fields = qgs_fields(schema)
+        features, not_drawn = build_features(kind, entities, schema, fields, snap.nodes)
+        write_layer(tmp, LAYER_NAMES[kind], fields, WKB_TYPES[kind], features, first)
+        first = False
+        report.counts[LAYER_NAMES[kind]] = len(features)
+        report.not_drawn[kind] = not_drawn
+        del features
+    step(0.8, tr("Writing photos"))
+    photo_spec, photo_rows = photo_table(list(snap.photos.values()))
+    fields = qgs_fields(photo_spec)
+    features = []
+    for values in photo_rows:
+        feature = QgsFeature(fields)
+        feature.setAttributes(values)
+        features.append(feature)
+    del photo_rows
+    write_layer(tmp, PHOTOS_TABLE, fields, QgsWkbTypes.NoGeometry, features, False)
+    report.counts[PHOTOS_TABLE] = len(features)
+    step(0.9, tr("Writing the snapshot"))
+    con = connect(tmp)
+    try:
+        with con:
+            ensure_kp_tables(con)
+            write_base_rows(con, base_rows(job, snap))
+            meta = {
+                "job_id": job.job_id,
+                "job_name": job.name,
+                "server_url": job.server_url,
+                "last_pull": job.pulled_at or now_iso(),
+                "nodes_cursor": max_last_updated(snap.nodes.values()),
+                "schema_version": SCHEMA_VERSION,
+                "metadata": job.metadata or {},
+                "schema_photo": schema_to_json(photo_spec),
+            }
+            for kind, schema in schemas.items():
+                meta[f"schema_{kind}"] = schema_to_json(schema)
+            if pick_lists:
+                meta["pick_lists"] = dict(pick_lists)
+            write_meta(con, meta)
+    finally:
+        con.close()
 
 
 def _refuse_open_journal(path: str) -> None:

@@ -28,6 +28,7 @@ from .geopackage import (
     LAYER_NAMES,
     QT_TYPES,
     GpkgError,
+    bulk_build,
     connect,
     make_geometry,
     max_last_updated,
@@ -243,6 +244,13 @@ def prepare_refresh(
     background thread (the project's layers must be saved: :func:`apply_refresh` checks
     that, and redoes this step when the file changed in between).
     """
+    with bulk_build():
+        return _prepare(path, data, layers)
+
+
+def _prepare(
+    path: str, data: RefreshData, layers: Optional[Mapping[str, QgsVectorLayer]]
+) -> PreparedRefresh:
     stamp = file_stamp(path)
     snap = base_snapshot(path)
     schemas = {kind: stored_schema(path, kind) for kind in KINDS}

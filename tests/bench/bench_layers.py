@@ -184,6 +184,8 @@ def main() -> dict:
     from qgis.PyQt.QtCore import QCoreApplication
     from qgis.PyQt.QtGui import QGuiApplication
 
+    from plugin.layers.geopackage import bulk_build
+
     running = QCoreApplication.instance()
     if running is not None and not isinstance(running, QGuiApplication):
         # Another bench started QGIS without a GUI; styles (labels) need one: own process.
@@ -214,7 +216,8 @@ def main() -> dict:
             path = os.path.join(tmp, f"base{i}.gpkg")
             gc.collect()
             t = time.perf_counter()
-            baseline(prepared, path)
+            with bulk_build():  # same garbage-collector setting as the plugin's build
+                baseline(prepared, path)
             base.append(time.perf_counter() - t)
             if i == 0:
                 rss_after_baseline = maxrss_mb()
@@ -250,7 +253,8 @@ def main() -> dict:
         f"ratio plugin/baseline: {ratio:.2f}x best/best, {median:.2f}x median of run pairs "
         "(goal <= 1.5x)"
     )
-    parts = breakdown(job_id, nodes, conns, photos)
+    with bulk_build():
+        parts = breakdown(job_id, nodes, conns, photos)
     print(
         "stages of one build, as multiples of the baseline: "
         + ", ".join(f"{name} {seconds / best_base:.2f}x" for name, seconds in parts.items())
