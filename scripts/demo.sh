@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
-echo "make demo: will start the built-in Katapult sandbox with a generated job, then run"
-echo "download -> QA -> scripted edits -> push -> pull through qgis_process and render a map."
-echo "Not wired yet: the sandbox, client and Processing algorithms are being built."
+# `make demo`: sandbox + generated job, then listjobs -> downloadjob -> QA -> scripted edits ->
+# push -> pull through qgis_process, server verification over HTTP, and a PNG of the styled
+# job (build/demo/job.png). Exit status 0 only when every check passed. See scripts/demo.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+export PROJ_DATA=${PROJ_DATA:-/usr/share/proj}
+exec .venv/bin/python scripts/demo.py "$@"
