@@ -698,16 +698,25 @@ def finalize_job_gpkg(report: LoadReport) -> str:
             tr("The downloaded copy {part} is gone; download the job again.").format(part=part)
         )
     _refuse_open_journal(report.path)
-    if os.path.exists(report.path + "-wal"):
+    wal, shm = report.path + "-wal", report.path + "-shm"
+    if os.path.exists(wal) or os.path.exists(shm):
+        # Checkpoint; when no one else has the file open, closing removes both side files.
         con = connect(report.path)
         try:
             con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             con.close()
+    if os.path.exists(shm) or (os.path.exists(wal) and os.path.getsize(wal) > 0):
+        os.remove(part)
+        report.part_path = ""
+        raise GpkgError(
+            tr(
+                "{path} is open in QGIS with saved edits; remove the job's layers from the "
+                "project (or use Refresh layers) before downloading it again."
+            ).format(path=report.path)
+        )
     os.replace(part, report.path)
-    for suffix in ("-wal", "-shm"):
-        leftover = report.path + suffix
-        if os.path.exists(leftover) and os.path.getsize(leftover) == 0:
-            os.remove(leftover)
+    if os.path.exists(wal) and os.path.getsize(wal) == 0:
+        os.remove(wal)
     report.part_path = ""
     return report.path

@@ -549,3 +549,24 @@ def test_awkward_attribute_names(tmp_path, project):
     assert feature[schema["ñame"]] == "y"
     assert feature[schema["big"]] == str(2**70)
     assert diff_through_gpkg(path, layers) == []
+
+
+def test_replacing_a_file_open_with_edits_is_refused(tmp_path, project):
+    from plugin.layers.geopackage import GpkgError
+
+    job = JobData("-OddJob0000000000000", "Odd", copy.deepcopy(ODD_NODES), [], [])
+    path = str(tmp_path / "odd.gpkg")
+    write_job_gpkg(job, path)
+    layers = open_job_gpkg(path, project)
+    layer = layers["node"]
+    layer.startEditing()
+    feature = next(layer.getFeatures())
+    layer.changeAttributeValue(feature.id(), layer.fields().indexOf("kp_sync"), "x")
+    assert layer.commitChanges()
+    with pytest.raises(GpkgError, match="open in QGIS"):
+        write_job_gpkg(job, path)
+    assert not (tmp_path / "odd.part.gpkg").exists()
+    assert next(layer.getFeatures(f"fid={feature.id()}"))["kp_sync"] == "x"  # untouched
+    project.removeAllMapLayers()
+    report = write_job_gpkg(job, path)  # closed: fine
+    assert report.counts["nodes"] == 4
