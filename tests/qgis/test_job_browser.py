@@ -10,7 +10,7 @@ from qgis.core import QgsProject
 from plugin.gui.job_browser import JobBrowserDock, matches
 from plugin.gui.job_dialogs import MetadataError, format_metadata, metadata_changes, parse_metadata
 from plugin.layers.geopackage import read_meta
-from plugin.layers.project import job_layers
+from plugin.layers.project import job_layers, open_job_gpkg
 from tests.qgis.katapult_support import wait_until
 from tests.qgis.test_layers_gpkg import make_client
 
@@ -160,6 +160,11 @@ def test_pick_lists_ask_first_then_cache(sandbox, qgis_new_project, tmp_path):
     node_layer = job_layers(sandbox.job_id)["node"]
     setup = node_layer.editorWidgetSetup(node_layer.fields().indexOf("pole_species"))
     assert setup.type() == "ValueMap"
+    # reopened offline: the cached pick-lists apply again, no call needed
+    requests = sandbox.stats["requests"]
+    reopened = open_job_gpkg(path, QgsProject.instance())["node"]
+    setup = reopened.editorWidgetSetup(reopened.fields().indexOf("pole_species"))
+    assert setup.type() == "ValueMap" and sandbox.stats["requests"] == requests
     widget.deleteLater()
     QgsProject.instance().clear()
 
