@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsDockWidget
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication, Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -119,6 +120,8 @@ class JobBrowserDock(QgsDockWidget):
         self.confirm = confirm or self._confirm_dialog
         self.jobs: List[Dict[str, Any]] = []
         self.tasks: List[ClientTask] = []
+        if plugin is not None and hasattr(plugin, "add_cleanup"):
+            plugin.add_cleanup(self.cancel_all)
         self._build()
 
     # ------------------------------------------------------------------ widgets
@@ -276,6 +279,8 @@ class JobBrowserDock(QgsDockWidget):
         return task
 
     def _done(self, task, on_done, result) -> None:
+        if sip.isdeleted(self):
+            return
         if task in self.tasks:
             self.tasks.remove(task)
         try:
@@ -284,6 +289,8 @@ class JobBrowserDock(QgsDockWidget):
             self._failed(task, exc)
 
     def _failed(self, task, exc: BaseException) -> None:
+        if sip.isdeleted(self):
+            return
         if task in self.tasks:
             self.tasks.remove(task)
         from .error_text import describe_error
@@ -591,7 +598,8 @@ class JobBrowserDock(QgsDockWidget):
             except Exception as exc:  # noqa: BLE001 - shown
                 self._status(str(exc), Qgis.Warning)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt
+    def cancel_all(self) -> None:
+        """Cancel every call still running (plugin unload)."""
         for task in list(self.tasks):
             task.cancel()
-        super().closeEvent(event)
+        self.tasks.clear()

@@ -264,3 +264,17 @@ def test_reopen_while_open_with_a_write_ahead_log(dock, sandbox, tmp_path):
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
     assert len([lyr for lyr in QgsProject.instance().mapLayers().values()]) == 4
+
+
+def test_dock_deleted_while_a_call_runs(sandbox, qgis_new_project):
+    from tests.qgis.katapult_support import flush_deletes
+
+    widget = JobBrowserDock(client_factory=lambda: make_client(sandbox))
+    task = widget.refresh_jobs()
+    outcome = []
+    task.succeeded.connect(lambda result: outcome.append("ok"))
+    task.failed.connect(lambda exc: outcome.append(exc))
+    widget.deleteLater()
+    flush_deletes()
+    assert wait_until(lambda: outcome, 30)  # the late answer lands on a deleted dock: ignored
+    assert outcome == ["ok"]
