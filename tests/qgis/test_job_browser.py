@@ -278,3 +278,25 @@ def test_dock_deleted_while_a_call_runs(sandbox, qgis_new_project):
     flush_deletes()
     assert wait_until(lambda: outcome, 30)  # the late answer lands on a deleted dock: ignored
     assert outcome == ["ok"]
+
+
+def test_dialogs_validate_input(qgis_new_project):
+    from plugin.gui.job_dialogs import MetadataDialog, NewJobDialog
+
+    dialog = NewJobDialog(default_model="katapult_default")
+    with pytest.raises(ValueError, match="name"):
+        dialog.values()
+    dialog.accept()
+    assert "name" in dialog.error_label.text() and dialog.result() == 0
+    dialog.name_edit.setText("  Pole audit  ")
+    dialog.metadata_edit.setPlainText("city = Buffalo\npriority = 2\n# comment")
+    assert dialog.values() == ("Pole audit", "katapult_default", {"city": "Buffalo", "priority": 2})
+    dialog.model_edit.setText("")
+    with pytest.raises(ValueError, match="model"):
+        dialog.values()
+    meta = MetadataDialog({"city": "Buffalo", "crew": "A"})
+    meta.edit.setPlainText("city = Rochester")
+    assert meta.changes() == {"city": "Rochester", "crew": None}
+    meta.edit.setPlainText("broken line")
+    meta.accept()
+    assert "line 1" in meta.error_label.text()
