@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import os
-import sqlite3
 from typing import Any, Optional
 
 from qgis.core import QgsFeatureRequest, QgsProject, QgsVectorLayer
@@ -761,44 +760,10 @@ class PhotoDock(QgsDockWidget):
         super().closeEvent(event)
 
 
-_OPENED: set[str] = set()
-
-
 def open_store(gpkg_path: str) -> PhotoStore:
-    """The job's :class:`PhotoStore`; the first time, reopen the job's layers if needed.
-
-    The journal switches the GeoPackage to WAL mode; QGIS layers whose read-only
-    OGR connection was opened before that then read nothing ("unable to open
-    database file") until they are reloaded. Layers being edited are left alone
-    (QGIS opened them for update, in WAL mode already).
-    """
-    key = os.path.abspath(gpkg_path)
-    if key in _OPENED:
-        return PhotoStore(gpkg_path)
-    before = _journal_mode(gpkg_path)
-    store = PhotoStore(gpkg_path)
-    _OPENED.add(key)
-    if before != "wal" and _journal_mode(gpkg_path) == "wal":
-        for layer in QgsProject.instance().mapLayers().values():
-            if (
-                isinstance(layer, QgsVectorLayer)
-                and layer.providerType() == "ogr"
-                and os.path.abspath(gpkg_of(layer)) == key
-                and not layer.isEditable()
-            ):
-                layer.reload()
-    return store
-
-
-def _journal_mode(path: str) -> str:
-    try:
-        con = sqlite3.connect(path, timeout=5)
-        try:
-            return str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return ""
+    """The job's :class:`PhotoStore` (the journal never changes the file's journal mode, so
+    QGIS's connections to the job's layers stay valid: nothing to reload)."""
+    return PhotoStore(gpkg_path)
 
 
 def _rough_distance(here: dict, lat: Any, lon: Any) -> float:

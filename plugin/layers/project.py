@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -19,6 +19,7 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
+from qgis.PyQt import sip
 
 from ..paths import STYLES
 from .forms import apply_forms
@@ -27,6 +28,8 @@ from .geopackage import KINDS, LAYER_NAMES, PHOTOS_TABLE, GpkgError, read_meta, 
 PROP_KIND = "katapult/kind"
 PROP_JOB = "katapult/job_id"
 PROP_GPKG = "katapult/gpkg"
+#: layer id -> address of the provider that hold_update_mode put in update mode
+_HELD: Dict[str, int] = {}
 STYLE_FILES = {"node": "nodes.qml", "connection": "connections.qml", "section": "sections.qml"}
 ALL_KINDS = KINDS + ("photo",)
 TABLE_NAMES = dict(LAYER_NAMES, photo=PHOTOS_TABLE)
@@ -43,6 +46,66 @@ def job_layers(job_id: str, project: Optional[QgsProject] = None) -> Dict[str, Q
         ):
             out[layer.customProperty(PROP_KIND)] = layer
     return out
+
+
+def is_job_layer(layer) -> bool:
+    """True for a layer of a Katapult job (node/connection/section/photo, with a job id)."""
+    return (
+        isinstance(layer, QgsVectorLayer)
+        and bool(layer.customProperty(PROP_JOB))
+        and layer.customProperty(PROP_KIND) in ALL_KINDS
+    )
+
+
+def layer_gpkg(layer) -> Optional[str]:
+    """The job GeoPackage behind a job layer (``katapult/gpkg``), only if that file exists."""
+    path = layer.customProperty(PROP_GPKG) if is_job_layer(layer) else None
+    if not path or not os.path.isfile(str(path)):
+        return None
+    try:
+        with open(str(path), "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return None
+    except OSError:
+        return None
+    return str(path)
+
+
+def first_job(project: Optional[QgsProject] = None) -> Optional[Tuple[str, str]]:
+    """``(gpkg path, job id)`` of the first job layer in the project whose GeoPackage exists."""
+    project = project or QgsProject.instance()
+    for layer in project.mapLayers().values():
+        path = layer_gpkg(layer)
+        if path:
+            return path, str(layer.customProperty(PROP_JOB))
+    return None
+
+
+def hold_update_mode(layers) -> int:
+    """Keep the job layers' OGR connections in update mode while they are in the project.
+
+    Read-only, QGIS opens a GeoPackage with GDAL's ``NOLOCK`` option (unless the file is
+    in WAL mode): such a reader takes no locks, so it reads torn pages while the sync
+    worker commits to the journal tables of the same file, and it cannot read the file at
+    all once it is in WAL mode. In update mode QGIS runs the file in WAL with locking
+    connections (as while editing), so readers and the worker's writes never disturb each
+    other. Returns how many layers are now held; layers already held are left alone.
+    """
+    held = 0
+    for layer in layers:
+        if not is_job_layer(layer) or layer.providerType() != "ogr":
+            continue
+        provider = layer.dataProvider()
+        if provider is None:
+            continue
+        address = sip.unwrapinstance(provider)
+        if _HELD.get(layer.id()) == address:
+            held += 1
+            continue
+        if provider.enterUpdateMode():
+            _HELD[layer.id()] = address
+            held += 1
+    return held
 
 
 def job_group(job_id: str, project: Optional[QgsProject] = None) -> Optional[QgsLayerTreeGroup]:
@@ -159,6 +222,7 @@ def add_job_layers(
     for kind in ("node", "section", "connection", "photo"):  # drawing order: nodes on top
         project.addMapLayer(layers[kind], False)
         group.addLayer(layers[kind])
+    hold_update_mode(layers.values())  # before anyone reads them: see hold_update_mode
     if zoom:
         zoom_to_job(canvas, layers, project)
     return layers

@@ -19,6 +19,8 @@ operations held until the conflict dialog resolves them.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
@@ -30,13 +32,11 @@ from ..model.ids import is_valid_id, new_push_id
 from ..sync import pull as pull_merge
 from ..sync import push as push_plan
 from ..sync.journal import PLANNED_KINDS, Journal
+from .project import PROP_GPKG, PROP_JOB, PROP_KIND
 
 KINDS = ("node", "connection", "section")
 ID_FIELD = "kp_id"
 SYNC_FIELD = "kp_sync"
-PROP_KIND = "katapult/kind"
-PROP_JOB = "katapult/job_id"
-PROP_GPKG = "katapult/gpkg"
 
 
 def _tr(text: str) -> str:
@@ -61,8 +61,6 @@ def check_saved(layers: Mapping[str, QgsVectorLayer]) -> None:
 
 def job_id_of(path: str) -> str:
     """The job id stored in a job GeoPackage (raises :class:`SyncError` when it is not one)."""
-    import os
-
     from .geopackage import read_meta
 
     if not os.path.exists(path):
@@ -145,8 +143,60 @@ def assign_missing_ids(layers: Mapping[str, QgsVectorLayer], base_keys: Mapping[
     return total
 
 
+def stored_row_count(layer: QgsVectorLayer) -> Optional[int]:
+    """Rows of the layer's table in its GeoPackage file (None when that cannot be told)."""
+    from qgis.core import QgsProviderRegistry
+
+    from .geopackage import connect
+
+    if layer.providerType() != "ogr":
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path, table = parts.get("path"), parts.get("layerName")
+    if not path or not table or not os.path.isfile(path):
+        return None
+    try:
+        con = connect(path)
+        try:
+            quoted = str(table).replace('"', '""')
+            return int(con.execute(f'SELECT count(*) FROM "{quoted}"').fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+
+
+def refuse_unread_layers(
+    layers: Mapping[str, QgsVectorLayer], base_counts: Mapping[str, int], read: Mapping[str, int]
+) -> None:
+    """Raise :class:`SyncError` when a layer read no feature although base has entities.
+
+    A layer whose data source fails (e.g. a GeoPackage connection QGIS opened before
+    the file changed underneath) iterates as empty; planned as is, every entity of
+    that kind would be deleted on the server. A layer that is really empty (the
+    user deleted everything and saved) passes: its provider and file agree.
+    """
+    for kind in KINDS:
+        expected = int(base_counts.get(kind, 0) or 0)
+        if not expected or read.get(kind, 0):
+            continue
+        layer = layers[kind]
+        stored = None if layer.isModified() else stored_row_count(layer)
+        if layer.featureCount() > 0 or (stored or 0) > 0:
+            raise SyncError(
+                _tr(
+                    "Layer {0} reads no features although the job has {1}; reload the job "
+                    "and push again."
+                ).format(layer.name(), expected)
+            )
+
+
 def read_working(layers: Mapping[str, QgsVectorLayer], snapshot) -> Tuple[dict, dict, dict]:
-    """``(working, new_items, fids)`` of all three layers (see ``layers.working.layer_rows``)."""
+    """``(working, new_items, fids)`` of all three layers (see ``layers.working.layer_rows``).
+
+    Raises :class:`SyncError` when a layer reads nothing although the job has
+    entities of its kind (:func:`refuse_unread_layers`).
+    """
     from .working import layer_rows
 
     working, new_items, fids = {}, {}, {}
@@ -154,17 +204,30 @@ def read_working(layers: Mapping[str, QgsVectorLayer], snapshot) -> Tuple[dict, 
         working[kind], new_items[kind], fids[kind] = layer_rows(
             layers[kind], kind, snapshot.entities(kind).keys()
         )
+    refuse_unread_layers(
+        layers,
+        {k: len(snapshot.entities(k)) for k in KINDS},
+        {k: len(working[k]) + len(new_items[k]) for k in KINDS},
+    )
     return working, new_items, fids
 
 
-def read_rows(layers: Mapping[str, QgsVectorLayer]) -> Dict[str, List[tuple]]:
-    """``{kind: [(row, geom)]}`` of every feature (split later by ``sync.push.split_rows``)."""
+def read_rows(
+    layers: Mapping[str, QgsVectorLayer], base_counts: Optional[Mapping[str, int]] = None
+) -> Dict[str, List[tuple]]:
+    """``{kind: [(row, geom)]}`` of every feature (split later by ``sync.push.split_rows``).
+
+    With ``base_counts`` (``{kind: entities in base}``) a layer that reads nothing
+    although base has entities is refused (:func:`refuse_unread_layers`).
+    """
     from .working import layer_rows
 
     out: Dict[str, List[tuple]] = {}
     for kind in KINDS:
         _working, rows, _fids = layer_rows(layers[kind], kind, ())
         out[kind] = rows
+    if base_counts is not None:
+        refuse_unread_layers(layers, base_counts, {k: len(v) for k, v in out.items()})
     return out
 
 
@@ -297,7 +360,7 @@ def prepare_push(path: str, layers: Mapping[str, QgsVectorLayer]) -> Tuple[dict,
     finally:
         journal.close()
     assign_missing_ids(layers, keys)
-    rows = read_rows(layers)
+    rows = read_rows(layers, {k: len(v) for k, v in keys.items()})
     schemas = {k: stored_schema(path, k) for k in KINDS}
     return rows, schemas
 

@@ -22,13 +22,8 @@ _JOURNALS_LOCK = threading.Lock()
 
 
 def shared_journal(gpkg_path: str) -> Journal:
-    """One :class:`Journal` per GeoPackage for the session (per-thread connections kept open).
-
-    The journal runs the file in WAL mode; closing the last sqlite connection
-    removes the ``-shm`` file, after which QGIS's read-only OGR connection to the
-    same GeoPackage fails ("unable to open database file"). Keeping our
-    connections open for the session avoids that.
-    """
+    """One :class:`Journal` per GeoPackage for the session (per-thread connections kept open,
+    so the dock's many small reads do not reopen the file each time)."""
     key = os.path.abspath(gpkg_path)
     with _JOURNALS_LOCK:
         journal = _JOURNALS.get(key)

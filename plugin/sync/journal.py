@@ -6,6 +6,15 @@ may hold the file open while the worker writes: every transaction is short,
 uses ``BEGIN IMMEDIATE`` and a generous busy timeout, and connections are per
 thread.
 
+The journal never changes the file's journal mode.  QGIS (with GDAL >= 3.4.2)
+opens a GeoPackage layer that is not being edited read-only with GDAL's
+``NOLOCK`` option when the file is not in WAL mode; such a handle cannot read
+a WAL database, so switching the file to WAL behind its back made every open
+layer read 0 features ("unable to open database file") until it was reloaded.
+The job's layers are put in update mode when they enter the project
+(``layers.project.hold_update_mode``): QGIS then runs the file in WAL itself,
+with locking connections, and the journal's writes never disturb a reader.
+
 Operation life cycle::
 
     pending -> sent -> done
@@ -21,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -109,6 +119,10 @@ def entity_key(kind: str, entity_id: str, parent_ids: Iterable[str] = ()) -> tup
     return (kind, parents[-1] if kind == "section" and parents else None, entity_id)
 
 
+class JournalError(FileNotFoundError):
+    """The journal cannot be opened at that path; ``str()`` says why and what to do."""
+
+
 @dataclass
 class PlannedOp:
     """An operation the planner wants written (before it gets an op id).
@@ -188,8 +202,18 @@ class PlanResult:
 class Journal:
     """The journal and base tables of one job GeoPackage."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, create: bool = False) -> None:
+        """Open the journal of an existing job GeoPackage.
+
+        Refuses a path that does not exist (:class:`JournalError`) unless ``create``
+        is True (a new, empty database is then made there: tests, tools).
+        """
         self.path = str(path)
+        if not create and not os.path.isfile(self.path):
+            raise JournalError(
+                f"{self.path} does not exist: the sync journal lives inside a job GeoPackage;"
+                " download the job (or open its GeoPackage) first."
+            )
         self._local = threading.local()
         have = {
             r[0]
@@ -213,11 +237,7 @@ class Journal:
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=True
             )
             con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-            # QGIS itself puts an edited GeoPackage in WAL mode: readers never block the writer
-            try:
-                con.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.OperationalError:
-                pass  # another process holds it in rollback mode: still correct, only slower
+            # never "PRAGMA journal_mode=WAL" here: see the module docstring (QGIS's NOLOCK readers)
             con.row_factory = sqlite3.Row
             self._local.con = con
         return con
@@ -235,11 +255,14 @@ class Journal:
             self.durable = durable
 
         def __enter__(self) -> sqlite3.Connection:
-            # FULL: synced to disk at commit (survives power loss); NORMAL in WAL mode: survives a
-            # process crash (QGIS killed), synced at the next FULL commit or checkpoint.
-            self.con.execute(
-                "PRAGMA synchronous=FULL" if self.durable else "PRAGMA synchronous=NORMAL"
+            # FULL: synced to disk at commit (survives power loss); NORMAL only in WAL mode
+            # (the file's mode, set by QGIS): survives a process crash (QGIS killed), synced
+            # at the next FULL commit or checkpoint. A rollback journal always gets FULL.
+            relaxed = (
+                not self.durable
+                and str(self.con.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
             )
+            self.con.execute("PRAGMA synchronous=NORMAL" if relaxed else "PRAGMA synchronous=FULL")
             for attempt in range(50):
                 try:
                     self.con.execute("BEGIN IMMEDIATE")
@@ -408,6 +431,17 @@ class Journal:
         )
         return None if row is None or row[0] is None else bytes(row[0])
 
+    def result(self, op_id: str) -> Any:
+        """What was stored as the op's result when it was marked done (parsed JSON), or None."""
+        con = self._con()
+        row = con.execute("SELECT result FROM kp_journal WHERE op_id=?", (op_id,)).fetchone()
+        if row is None or not row[0]:
+            return None
+        try:
+            return json.loads(row[0])
+        except ValueError:
+            return None
+
     def operations(self, states: Optional[Iterable[str]] = None) -> list:
         """Operations in journal order, optionally only those in ``states``."""
         if states is None:
@@ -522,12 +556,14 @@ class Journal:
         base_updates: Iterable[tuple] = (),
         base_deletes: Iterable[tuple] = (),
         result: Any = None,
+        drop_content: bool = False,
     ) -> None:
         """Mark done AND apply the server's returned state to base, atomically.
 
         ``base_updates``: ``(kind, entity_id, parent_id, data_dict)``;
         ``base_deletes``: ``(kind, entity_id, parent_id)``; deleting a
-        connection also deletes its sections' base rows.
+        connection also deletes its sections' base rows. ``drop_content``
+        frees the op's binary payload in the same transaction (its hash stays).
         """
         # Not forced to disk: losing a "done" (power cut) only resends an idempotent write;
         # the "sent" before it was synced (mark_sent), so a re-plan can never duplicate it.
@@ -540,6 +576,59 @@ class Journal:
                 "UPDATE kp_journal SET state=?, error=NULL, result=?, updated=? WHERE op_id=?",
                 (DONE, None if result is None else _dumps(result), _now(), op_id),
             )
+            if drop_content:
+                con.execute("UPDATE kp_journal SET content=NULL WHERE op_id=?", (op_id,))
+
+    def drop_content(self, op_ids: Iterable[str]) -> int:
+        """Free the binary payload of DONE ops (``content_sha256`` stays); returns how many."""
+        ids = list(op_ids)
+        if not ids:
+            return 0
+        marks = ",".join("?" * len(ids))
+        with self._tx(durable=False) as con:
+            cur = con.execute(
+                f"UPDATE kp_journal SET content=NULL WHERE state=? AND content IS NOT NULL"
+                f" AND op_id IN ({marks})",
+                [DONE] + ids,
+            )
+            return cur.rowcount
+
+    def retarget(
+        self,
+        op_id: str,
+        *,
+        entity_id: str,
+        path: str,
+        params: Optional[dict] = None,
+        body: Optional[dict] = None,
+        parent_ids: Iterable[str] = (),
+    ) -> bool:
+        """Point a PENDING op at another entity (e.g. an unsent upload at another item).
+
+        Only an op that never went out can change target: returns False (and
+        changes nothing) when the op is not pending any more.
+        """
+        parents = list(parent_ids or [])
+        with self._tx() as con:
+            kind = con.execute("SELECT kind FROM kp_journal WHERE op_id=?", (op_id,)).fetchone()
+            if kind is None:
+                return False
+            cur = con.execute(
+                "UPDATE kp_journal SET entity_id=?, path=?, params=?, body=?, parent_ids=?,"
+                " parent_id=?, error=NULL, updated=? WHERE op_id=? AND state=?",
+                (
+                    entity_id,
+                    path,
+                    _dumps(params or {}),
+                    None if body is None else _dumps(body),
+                    _dumps(parents),
+                    entity_key(kind[0], entity_id, parents)[1],
+                    _now(),
+                    op_id,
+                    PENDING,
+                ),
+            )
+            return cur.rowcount == 1
 
     def mark_failed(self, op_id: str, message: str) -> list:
         """Fail an op and hold every open op that depends on it (transitively). Returns held ids."""
