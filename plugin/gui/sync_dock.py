@@ -13,7 +13,7 @@ import functools
 import time
 from typing import Any, Callable, Optional
 
-from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -29,10 +29,19 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..layers.project import (
+    PROP_JOB,
+    PROP_KIND,
+    first_job,
+    hold_update_mode,
+    is_job_layer,
+    layer_gpkg,
+)
+from ..layers.project import job_layers as project_job_layers
+from ..layers.sync_io import find_feature_id
 from ..sync.journal import PLANNED_KINDS, Journal
 
-KIND_PROPERTY = "katapult/kind"
-JOB_PROPERTY = "katapult/job_id"
+SYNC_KINDS = ("node", "connection", "section")
 SYNC_FIELD = "kp_sync"
 AUTO_PUSH_KEY = "katapult/sync/auto_push"
 ID_FIELD = "kp_id"
@@ -79,39 +88,12 @@ def format_eta(seconds: Optional[float]) -> str:
     return _tr("{0} h {1} min").format(s // 3600, (s % 3600) // 60)
 
 
-def job_layers(job_id: Optional[str] = None, project: Optional[QgsProject] = None) -> dict:
-    """``{kind: layer}`` of the Katapult layers (of ``job_id`` when given) in the project."""
-    project = project or QgsProject.instance()
-    out: dict = {}
-    for layer in project.mapLayers().values():
-        if not isinstance(layer, QgsVectorLayer):
-            continue
-        kind = layer.customProperty(KIND_PROPERTY)
-        if not kind:
-            continue
-        if job_id is not None and str(layer.customProperty(JOB_PROPERTY)) != str(job_id):
-            continue
-        out.setdefault(str(kind), layer)
-    return out
-
-
-def gpkg_path(layer: QgsVectorLayer) -> str:
-    """The GeoPackage file behind a layer (``/x/job.gpkg|layername=nodes`` -> ``/x/job.gpkg``)."""
-    return layer.source().split("|", 1)[0]
-
-
-def find_feature_id(layer: QgsVectorLayer, entity_id: str) -> Optional[int]:
-    """Feature id whose ``kp_id`` is ``entity_id`` (None if absent)."""
-    if layer.fields().indexOf(ID_FIELD) < 0:
-        return None
-    expr = QgsFeatureRequest().setFilterExpression(
-        f"\"{ID_FIELD}\" = '{entity_id.replace(chr(39), chr(39) * 2)}'"
-    )
-    expr.setFlags(QgsFeatureRequest.Flag.NoGeometry)
-    expr.setSubsetOfAttributes([])
-    for feature in layer.getFeatures(expr):
-        return feature.id()
-    return None
+def job_layers(job_id: Optional[str], project: Optional[QgsProject] = None) -> dict:
+    """``{kind: layer}`` of the job's node, connection and section layers in the project."""
+    if not job_id:
+        return {}
+    layers = project_job_layers(str(job_id), project)
+    return {kind: layer for kind, layer in layers.items() if kind in SYNC_KINDS}
 
 
 def refresh_sync_field(layers: dict, states: dict, previous: Optional[dict] = None) -> dict:
@@ -250,12 +232,7 @@ class SyncDock(QDockWidget):
         """The bound job, or the first Katapult job found among the project's layers."""
         if self._job is not None:
             return self._job
-        layers = job_layers()
-        for layer in layers.values():
-            job_id = layer.customProperty(JOB_PROPERTY)
-            if job_id:
-                return gpkg_path(layer), str(job_id)
-        return None
+        return first_job()
 
     # -- actions -----------------------------------------------------
     def _push(self) -> None:
@@ -451,17 +428,16 @@ class SyncDock(QDockWidget):
     @_safe
     def _on_layers_added(self, layers: list) -> None:
         jobs = set()
-        for layer in layers:
-            if not isinstance(layer, QgsVectorLayer) or layer.customProperty(KIND_PROPERTY) not in (
-                "node",
-                "connection",
-                "section",
-            ):
+        job_layers_added = [layer for layer in layers if is_job_layer(layer)]
+        # e.g. restored with a project: keep locking connections while the worker writes
+        hold_update_mode(job_layers_added)
+        for layer in job_layers_added:
+            if layer.customProperty(PROP_KIND) not in SYNC_KINDS:
                 continue
             layer.afterCommitChanges.connect(self._on_layer_saved)
-            job_id = layer.customProperty(JOB_PROPERTY)
-            if job_id:
-                jobs.add((gpkg_path(layer), str(job_id)))
+            path = layer_gpkg(layer)  # only an existing GeoPackage has a journal
+            if path:
+                jobs.add((path, str(layer.customProperty(PROP_JOB))))
         controller = getattr(self, "controller", None)
         for path, job_id in sorted(jobs):
             if controller is not None:

@@ -22,6 +22,7 @@ from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication, QObject, pyqtSignal
 
 from ..layers import sync_io
+from ..layers.project import first_job
 from ..layers.sync_io import (  # noqa: F401 - re-exported: the layer-level glue lives there
     KINDS,
     SyncError,
@@ -34,7 +35,7 @@ from ..layers.sync_io import (  # noqa: F401 - re-exported: the layer-level glue
 from ..sync import pull as pull_merge
 from ..sync import push as push_plan
 from ..sync.journal import Journal
-from .sync_dock import JOB_PROPERTY, gpkg_path, job_layers
+from .sync_dock import job_layers
 
 
 def _tr(text: str) -> str:
@@ -43,11 +44,7 @@ def _tr(text: str) -> str:
 
 def current_job(project=None) -> Optional[Tuple[str, str]]:
     """``(gpkg path, job id)`` of the first Katapult job among the project's layers."""
-    for layer in job_layers(project=project).values():
-        job_id = layer.customProperty(JOB_PROPERTY)
-        if job_id:
-            return gpkg_path(layer), str(job_id)
-    return None
+    return first_job(project)
 
 
 def _check_saved(layers: Mapping[str, QgsVectorLayer]) -> None:

@@ -28,7 +28,7 @@ def worker(qgis_app, sb):
 
 
 def plan_nodes(path, job_id, n, bad=()):
-    j = Journal(path)
+    j = Journal(path, create=True)
     ids = []
     ops = []
     for i in range(n):

@@ -39,7 +39,7 @@ def base_rows(client: KatapultClient, job_id: str) -> list[tuple]:
 
 
 def make_job_journal(client: KatapultClient, job_id: str, path: str) -> Journal:
-    journal = Journal(path)
+    journal = Journal(path, create=True)
     journal.set_base(base_rows(client, job_id), replace_all=True)
     return journal
 

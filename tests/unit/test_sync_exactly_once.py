@@ -49,7 +49,7 @@ N_EDITS = 500
 
 def _plan(tmp_path, sb, seed):
     client = make_client(sb.base_url)
-    journal = Journal(str(tmp_path / "job.gpkg"))
+    journal = Journal(str(tmp_path / "job.gpkg"), create=True)
     snap = load_snapshot(journal, client, sb.job_id)
     edits = make_edits(snap, N_EDITS, seed=seed)
     assert edits.edits >= N_EDITS

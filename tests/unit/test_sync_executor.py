@@ -32,7 +32,7 @@ def sb():
 
 @pytest.fixture()
 def journal(tmp_path):
-    j = Journal(str(tmp_path / "job.gpkg"))
+    j = Journal(str(tmp_path / "job.gpkg"), create=True)
     yield j
     j.close()
 

@@ -13,7 +13,7 @@ from plugin.sync.journal import Journal, PlannedOp
 
 @pytest.fixture()
 def journal(tmp_path):
-    j = Journal(str(tmp_path / "job.gpkg"))
+    j = Journal(str(tmp_path / "job.gpkg"), create=True)
     yield j
     j.close()
 
@@ -161,7 +161,7 @@ def test_conflicts_hold_and_release(journal):
 def test_concurrent_reader_and_writer_threads(tmp_path):
     """GUI thread reads while the worker thread writes: busy timeouts, never 'locked'."""
     path = str(tmp_path / "j.gpkg")
-    j = Journal(path)
+    j = Journal(path, create=True)
     j.plan([node_op(f"{i:020d}") for i in range(200)])
     errors = []
 

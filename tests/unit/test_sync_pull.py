@@ -101,7 +101,7 @@ def test_pull_merge_then_push_sends_only_mine_and_keeps_theirs(tmp_path):
     try:
         client = make_client(sb.base_url)
         job = sb.job_id
-        journal = Journal(str(tmp_path / "job.gpkg"))
+        journal = Journal(str(tmp_path / "job.gpkg"), create=True)
         snap = load_snapshot(journal, client, job)
         schemas = {
             k: schema_for(k, snap.entities(k).values()) for k in ("node", "connection", "section")
