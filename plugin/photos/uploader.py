@@ -164,22 +164,8 @@ class PhotoUploader:
         return out
 
     def _photo_id_of(self, op: jr.Operation) -> str | None:
-        row = (
-            self.journal._con()
-            .execute("SELECT result FROM kp_journal WHERE op_id=?", (op.op_id,))
-            .fetchone()
-        )
-        if row is None or not row[0]:
-            return None
-        import json  # noqa: PLC0415
-
-        try:
-            value = json.loads(row[0])
-        except ValueError:
-            return None
-        if isinstance(
-            value, dict
-        ):  # ours: photo_id; the sync executor stores the server's data: id
+        value = self.journal.result(op.op_id)
+        if isinstance(value, dict):  # ours: photo_id; the sync executor stores the server's: id
             return value.get("photo_id") or value.get("id")
         return None
 
@@ -252,21 +238,14 @@ class PhotoUploader:
             "connection_id": target.connection_id,
         }
         params = {"association_value": target.association} if target.kind != "job" else {}
-        with self.journal._tx() as con:  # no Journal API for editing an op yet
-            con.execute(
-                "UPDATE kp_journal SET entity_id=?, path=?, params=?, body=?, parent_ids=?,"
-                " parent_id=?, error=NULL WHERE op_id=? AND state=?",
-                (
-                    target.item_id or self.job_id,
-                    target.path(self.job_id),
-                    jr._dumps(params),
-                    jr._dumps(meta),
-                    jr._dumps([target.connection_id] if target.connection_id else []),
-                    target.connection_id,
-                    op.op_id,
-                    jr.PENDING,
-                ),
-            )
+        self.journal.retarget(
+            op.op_id,
+            entity_id=target.item_id or self.job_id,
+            path=target.path(self.job_id),
+            params=params,
+            body=meta,
+            parent_ids=[target.connection_id] if target.connection_id else [],
+        )
         return self.journal.get(op.op_id) or op
 
     # -- sending -------------------------------------------------------------
@@ -420,23 +399,13 @@ class PhotoUploader:
                 photos[photo_id] = {"association": "main" if t.association == "main" else True}
                 base = {**base, "photos": photos}
                 updates.append((t.kind, t.item_id, t.connection_id, base))
+        # done, base and the JPEG bytes freed (the hash stays for de-duplication): one transaction
         self.journal.mark_done(
             op.op_id,
             base_updates=updates,
             result={"photo_id": photo_id, "filename": _meta(op).get("filename")},
+            drop_content=True,
         )
-        self._drop_content(op.op_id)
-
-    def _drop_content(self, op_id: str) -> None:
-        """Free the JPEG bytes of a done upload (the hash stays for de-duplication).
-
-        Keeps the GeoPackage from growing by every photo ever uploaded. Uses the
-        journal's connection directly: ``Journal`` has no API for this yet.
-        """
-        with self.journal._tx() as con:
-            con.execute(
-                "UPDATE kp_journal SET content=NULL WHERE op_id=? AND state=?", (op_id, jr.DONE)
-            )
 
     # -- after a crash or a lost answer ------------------------------------
     def _reconcile(self, report: UploadReport, retry: list | None = None) -> None:

@@ -14,13 +14,20 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ..api.errors import (
+    AuthError,
+    CancelledError,
+    KatapultError,
+    NotFoundError,
+    NotImplementedByServer,
+    ProtocolError,
+    RateLimitError,
+    ServerError,
+    TransportError,
+    UnknownOutcomeError,
+    ValidationError,
+)
 from . import journal as jr
-
-try:  # the api room lands in parallel; import lazily-safe names
-    from ..api import errors as api_errors
-except ImportError:  # pragma: no cover - only before plugin/api exists
-    api_errors = None  # type: ignore[assignment]
-
 
 DRAINED = "drained"
 CANCELLED = "cancelled"
@@ -43,18 +50,6 @@ class RunResult:
     retries: int = 0
     message: str = ""
     counts: dict = field(default_factory=dict)
-
-
-def _err(name: str):
-    return getattr(api_errors, name, None) if api_errors is not None else None
-
-
-def _is(exc: BaseException, *names: str) -> bool:
-    for name in names:
-        cls = _err(name)
-        if cls is not None and isinstance(exc, cls):
-            return True
-    return False
 
 
 def _server_message(exc: BaseException) -> str:
@@ -276,22 +271,22 @@ class Executor:
             return "done"
 
     def _classify(self, op: jr.Operation, exc: BaseException) -> str:
-        if _is(exc, "CancelledError"):
+        if isinstance(exc, CancelledError):
             return CANCELLED
-        if _is(exc, "AuthError"):
+        if isinstance(exc, AuthError):
             return AUTH
-        if _is(exc, "RateLimitError"):
+        if isinstance(exc, RateLimitError):
             return "ratelimit"
-        if _is(exc, "NotFoundError"):
+        if isinstance(exc, NotFoundError):
             return "done" if op.method == "DELETE" else "failed"
-        if _is(exc, "ValidationError", "NotImplementedByServer"):
+        if isinstance(exc, (ValidationError, NotImplementedByServer)):
             return "failed"
-        if _is(exc, "UnknownOutcomeError", "TransportError", "ServerError", "ProtocolError"):
+        if isinstance(exc, (UnknownOutcomeError, TransportError, ServerError, ProtocolError)):
             return "transient"
         status = getattr(exc, "status", None)
         if isinstance(status, int) and 400 <= status < 500:
             return "failed"
-        if _is(exc, "KatapultError"):
+        if isinstance(exc, KatapultError):
             return "transient"
         return "failed"  # a bug or an unexpected answer: visible on the op, never dropped
 
