@@ -42,7 +42,7 @@ def calls_vs_minimum(n_edits: int = 300, faults: bool = False) -> dict:
     try:
         client = make_client(sb.base_url)
         with tempfile.TemporaryDirectory() as tmp:
-            journal = Journal(os.path.join(tmp, "job.gpkg"))
+            journal = Journal(os.path.join(tmp, "job.gpkg"), create=True)
             snap = load_snapshot(journal, client, sb.job_id)
             edits = make_edits(snap, n_edits, seed=5)
             plan = plan_push(journal, sb.job_id, edits.working, edits.schemas, edits.new_items)
@@ -70,7 +70,7 @@ def token_utilisation(bucket: int = 1000, ops: int = 500, scale: float = 30.0) -
     try:
         client = make_client(sb.base_url, scale)
         with tempfile.TemporaryDirectory() as tmp:
-            journal = Journal(os.path.join(tmp, "job.gpkg"))
+            journal = Journal(os.path.join(tmp, "job.gpkg"), create=True)
             journal.plan(
                 [
                     PlannedOp(
@@ -109,8 +109,7 @@ def token_utilisation(bucket: int = 1000, ops: int = 500, scale: float = 30.0) -
 def start_sandbox_process(sample_nodes: int = 10, scale: float = 60.0):
     """The sandbox in its own process (so its HTTP threads do not share QGIS's GIL)."""
     code = (
-        "import sys; import plugin.sandbox.server as s; s._Handler.disable_nagle_algorithm = True; "
-        "from plugin.sandbox.__main__ import main; sys.exit(main(sys.argv[1:]))"
+        "import sys; from plugin.sandbox.__main__ import main; sys.exit(main(sys.argv[1:]))"
     )
     proc = subprocess.Popen(
         [
@@ -152,7 +151,7 @@ def measure_stall(n_ops: int = 1000, with_dock: bool = True) -> dict:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "job.gpkg")
-            journal = Journal(path)
+            journal = Journal(path, create=True)
             ops = []
             for i in range(n_ops):
                 nid = new_push_id()

@@ -24,20 +24,10 @@ from plugin.sync.journal import Journal
 API_KEY = "demo-key"
 
 
-def fast_sandbox_handlers() -> None:
-    """Answer without Nagle delays (headers and body go out in two writes; with Nagle plus
-    the client's delayed ACK every response waits ~40 ms). Test-side only: the sandbox
-    module itself is another room's."""
-    import plugin.sandbox.server as server
-
-    server._Handler.disable_nagle_algorithm = True
-
-
 def start_sandbox(**kw: Any):
-    """A started SandboxServer (fast handlers; time_scale 60 unless given)."""
+    """A started SandboxServer (time_scale 60 unless given)."""
     from plugin.sandbox import SandboxServer
 
-    fast_sandbox_handlers()
     kw.setdefault("time_scale", 60)
     kw.setdefault("port", 0)
     return SandboxServer(**kw).start()
