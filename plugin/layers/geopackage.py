@@ -649,11 +649,17 @@ def _build(job: JobData, tmp: str, report: LoadReport, step, pick_lists) -> None
     write_layer(tmp, PHOTOS_TABLE, fields, QgsWkbTypes.NoGeometry, features, False)
     report.counts[PHOTOS_TABLE] = len(features)
     step(0.9, tr("Writing the snapshot"))
+    rows = base_rows(job, snap)
     con = connect(tmp)
     try:
+        # The .part file is thrown away on any failure: no rollback journal, no fsync.
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
         with con:
-            ensure_kp_tables(con)
-            write_base_rows(con, base_rows(job, snap))
+            con.execute(KP_TABLES_SQL[0])
+            write_base_rows(con, rows)
+            del rows
+            ensure_kp_tables(con)  # the unique index, built once after the bulk insert
             meta = {
                 "job_id": job.job_id,
                 "job_name": job.name,
