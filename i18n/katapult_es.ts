@@ -244,17 +244,17 @@
     <context>
         <name>KatapultAlgorithm</name>
         <message>
-            <location filename="../plugin/processing/base.py" line="51" />
+            <location filename="../plugin/processing/base.py" line="62" />
             <source>Katapult API key (authentication configuration)</source>
             <translation>Clave de API de Katapult (configuración de autenticación)</translation>
         </message>
         <message>
-            <location filename="../plugin/processing/base.py" line="56" />
+            <location filename="../plugin/processing/base.py" line="67" />
             <source>Server URL (empty: the plugin setting or KATAPULT_BASE_URL)</source>
             <translation>URL del servidor (vacía: la configuración del complemento o KATAPULT_BASE_URL)</translation>
         </message>
         <message>
-            <location filename="../plugin/processing/base.py" line="71" />
+            <location filename="../plugin/processing/base.py" line="82" />
             <source>Cannot connect to Katapult: {error}. Set an API key in the plugin settings, pass AUTHCFG, or set KATAPULT_API_KEY.</source>
             <translation>No se puede conectar con Katapult: {error}. Defina una clave de API en la configuración del complemento, pase AUTHCFG o defina KATAPULT_API_KEY.</translation>
         </message>
@@ -262,272 +262,272 @@
     <context>
         <name>KatapultJobBrowser</name>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="108" />
+            <location filename="../plugin/gui/job_browser.py" line="109" />
             <source>Katapult jobs</source>
             <translation>Trabajos de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="130" />
+            <location filename="../plugin/gui/job_browser.py" line="133" />
             <source>Search name, id, metadata</source>
             <translation>Buscar por nombre, id, metadatos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="132" />
+            <location filename="../plugin/gui/job_browser.py" line="135" />
             <source>Refresh</source>
             <translation>Actualizar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="138" />
+            <location filename="../plugin/gui/job_browser.py" line="141" />
             <source>Include archived</source>
             <translation>Incluir archivados</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="141" />
+            <location filename="../plugin/gui/job_browser.py" line="144" />
             <source>Metadata filter, e.g. city:Buffalo,status:done</source>
             <translation>Filtro de metadatos, p. ej. city:Buffalo,status:done</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="148" />
+            <location filename="../plugin/gui/job_browser.py" line="151" />
             <source>Status</source>
             <translation>Estado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="148" />
+            <location filename="../plugin/gui/job_browser.py" line="151" />
             <source>Last updated</source>
             <translation>Última actualización</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="155" />
+            <location filename="../plugin/gui/job_browser.py" line="158" />
             <source>Open</source>
             <translation>Abrir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="156" />
+            <location filename="../plugin/gui/job_browser.py" line="159" />
             <source>Open as…</source>
             <translation>Abrir como…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="157" />
+            <location filename="../plugin/gui/job_browser.py" line="160" />
             <source>Refresh layers</source>
             <translation>Actualizar capas</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="160" />
+            <location filename="../plugin/gui/job_browser.py" line="163" />
             <source>New…</source>
             <translation>Nuevo…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="161" />
+            <location filename="../plugin/gui/job_browser.py" line="164" />
             <source>Rename…</source>
             <translation>Renombrar…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="162" />
+            <location filename="../plugin/gui/job_browser.py" line="165" />
             <source>Metadata…</source>
             <translation>Metadatos…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="249" />
+            <location filename="../plugin/gui/job_browser.py" line="252" />
             <source>Archive</source>
             <translation>Archivar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="166" />
+            <location filename="../plugin/gui/job_browser.py" line="169" />
             <source>Open downloaded…</source>
             <translation>Abrir descargado…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="167" />
+            <location filename="../plugin/gui/job_browser.py" line="170" />
             <source>Pick-lists from model…</source>
             <translation>Listas de valores del modelo…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="249" />
+            <location filename="../plugin/gui/job_browser.py" line="252" />
             <source>Restore</source>
             <translation>Restaurar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="275" />
+            <location filename="../plugin/gui/job_browser.py" line="278" />
             <source>{what}…</source>
             <translation>{what}…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="292" />
+            <location filename="../plugin/gui/job_browser.py" line="299" />
             <source>{what} failed: {why}</source>
             <translation>{what} falló: {why}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="325" />
+            <location filename="../plugin/gui/job_browser.py" line="332" />
             <source>{n} job(s)</source>
             <translation>{n} trabajo(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="328" />
+            <location filename="../plugin/gui/job_browser.py" line="335" />
             <source>Listing jobs</source>
             <translation>Listando trabajos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="342" />
+            <location filename="../plugin/gui/job_browser.py" line="349" />
             <source>Job {name} created</source>
             <translation>Trabajo {name} creado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="344" />
+            <location filename="../plugin/gui/job_browser.py" line="351" />
             <source>Creating job {name}</source>
             <translation>Creando el trabajo {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="352" />
+            <location filename="../plugin/gui/job_browser.py" line="359" />
             <source>Renaming job</source>
             <translation>Renombrando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="352" />
+            <location filename="../plugin/gui/job_browser.py" line="359" />
             <source>Job renamed to {name}</source>
             <translation>Trabajo renombrado a {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="364" />
+            <location filename="../plugin/gui/job_browser.py" line="371" />
             <source>Updating job metadata</source>
             <translation>Actualizando los metadatos del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="364" />
+            <location filename="../plugin/gui/job_browser.py" line="371" />
             <source>Metadata saved</source>
             <translation>Metadatos guardados</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="377" />
+            <location filename="../plugin/gui/job_browser.py" line="384" />
             <source>Job archived</source>
             <translation>Trabajo archivado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="377" />
+            <location filename="../plugin/gui/job_browser.py" line="384" />
             <source>Job restored</source>
             <translation>Trabajo restaurado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="378" />
+            <location filename="../plugin/gui/job_browser.py" line="385" />
             <source>Archiving job</source>
             <translation>Archivando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="378" />
+            <location filename="../plugin/gui/job_browser.py" line="385" />
             <source>Restoring job</source>
             <translation>Restaurando el trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="396" />
+            <location filename="../plugin/gui/job_browser.py" line="403" />
             <source>Layer {name} of this job has unsaved edits; save or discard them first.</source>
             <translation>La capa {name} de este trabajo tiene ediciones sin guardar; guárdelas o descártelas primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="419" />
+            <location filename="../plugin/gui/job_browser.py" line="426" />
             <source>{name} was edited during the download; save, then open again.</source>
-            <translation type="unfinished" />
+            <translation>{name} se editó durante la descarga; guarde y vuelva a abrir.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="427" />
+            <location filename="../plugin/gui/job_browser.py" line="434" />
             <source>Opened {name}: {summary}</source>
             <translation>Abierto {name}: {summary}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="434" />
+            <location filename="../plugin/gui/job_browser.py" line="441" />
             <source>Downloading job {name}</source>
             <translation>Descargando el trabajo {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="442" />
+            <location filename="../plugin/gui/job_browser.py" line="449" />
             <source>The job is not open in this project; open it first.</source>
             <translation>El trabajo no está abierto en este proyecto; ábralo primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="457" />
+            <location filename="../plugin/gui/job_browser.py" line="464" />
             <source>Refreshed: {summary}</source>
             <translation>Actualizado: {summary}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="463" />
+            <location filename="../plugin/gui/job_browser.py" line="470" />
             <source>Refreshing job layers</source>
             <translation>Actualizando las capas del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="469" />
+            <location filename="../plugin/gui/job_browser.py" line="476" />
             <source>Open the job first; pick-lists are stored with its layers.</source>
             <translation>Abra primero el trabajo; las listas de valores se guardan con sus capas.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="472" />
+            <location filename="../plugin/gui/job_browser.py" line="479" />
             <source>Reading the job's model pick-lists costs {cost} API tokens (1 more for the job's model name). Continue?</source>
             <translation>Leer las listas de valores del modelo del trabajo cuesta {cost} tokens de la API (1 más por el nombre del modelo). ¿Continuar?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="476" />
+            <location filename="../plugin/gui/job_browser.py" line="483" />
             <source>Pick-lists from the model</source>
             <translation>Listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="484" />
+            <location filename="../plugin/gui/job_browser.py" line="491" />
             <source>The job does not say which model it uses.</source>
             <translation>El trabajo no indica qué modelo usa.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="498" />
+            <location filename="../plugin/gui/job_browser.py" line="505" />
             <source>Pick-lists loaded for {n} attribute(s)</source>
             <translation>Listas de valores cargadas para {n} atributo(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="500" />
+            <location filename="../plugin/gui/job_browser.py" line="507" />
             <source>Reading model pick-lists</source>
             <translation>Leyendo las listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="516" />
+            <location filename="../plugin/gui/job_browser.py" line="523" />
             <source>Rename job</source>
             <translation>Renombrar trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="516" />
+            <location filename="../plugin/gui/job_browser.py" line="523" />
             <source>New name</source>
             <translation>Nombre nuevo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="526" />
+            <location filename="../plugin/gui/job_browser.py" line="533" />
             <source>Metadata of {name}</source>
             <translation>Metadatos de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="551" />
+            <location filename="../plugin/gui/job_browser.py" line="558" />
             <source>Save the job as</source>
             <translation>Guardar el trabajo como</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="564" />
+            <location filename="../plugin/gui/job_browser.py" line="571" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="564" />
+            <location filename="../plugin/gui/job_browser.py" line="571" />
             <source>Open a downloaded job</source>
             <translation>Abrir un trabajo descargado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="574" />
+            <location filename="../plugin/gui/job_browser.py" line="581" />
             <source>Opened {path}</source>
             <translation>Abierto {path}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="148" />
+            <location filename="../plugin/gui/job_browser.py" line="151" />
             <source>Name</source>
             <translation>Nombre</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="148" />
+            <location filename="../plugin/gui/job_browser.py" line="151" />
             <source>Metadata</source>
             <translation>Metadatos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="295" />
+            <location filename="../plugin/gui/job_browser.py" line="302" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
@@ -593,74 +593,79 @@
     <context>
         <name>KatapultLayers</name>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="109" />
+            <location filename="../plugin/layers/geopackage.py" line="111" />
             <source>{n} nodes, {c} connections, {s} sections, {p} photos</source>
             <translation>{n} nodos, {c} conexiones, {s} secciones, {p} fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="118" />
+            <location filename="../plugin/layers/geopackage.py" line="120" />
             <source>{count} {kind}(s) not drawn (missing node or coordinates): {ids}</source>
             <translation>{count} {kind} sin dibujar (falta el nodo o las coordenadas): {ids}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="126" />
+            <location filename="../plugin/layers/geopackage.py" line="128" />
             <source>{count} data issue(s), see the Katapult log</source>
             <translation>{count} problema(s) de datos; vea el registro de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="426" />
+            <location filename="../plugin/layers/geopackage.py" line="477" />
             <source>{path} has no field schema for {kind}; download the job again.</source>
             <translation>{path} no tiene esquema de campos para {kind}; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="497" />
+            <location filename="../plugin/layers/geopackage.py" line="548" />
             <source>Cannot create layer {layer} in {path}: {error}</source>
             <translation>No se puede crear la capa {layer} en {path}: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="504" />
+            <location filename="../plugin/layers/geopackage.py" line="555" />
             <source>Cannot write layer {layer} in {path}: {error}</source>
             <translation>No se puede escribir la capa {layer} en {path}: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="540" />
+            <location filename="../plugin/layers/geopackage.py" line="591" />
             <source>Loading the job was cancelled.</source>
             <translation>Se canceló la carga del trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="550" />
-            <source>Reading job data</source>
-            <translation>Leyendo los datos del trabajo</translation>
-        </message>
-        <message>
-            <location filename="../plugin/layers/geopackage.py" line="557" />
-            <source>Writing {layer}</source>
-            <translation>Escribiendo {layer}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/layers/geopackage.py" line="568" />
-            <source>Writing photos</source>
-            <translation>Escribiendo las fotos</translation>
-        </message>
-        <message>
-            <location filename="../plugin/layers/geopackage.py" line="579" />
-            <source>Writing the snapshot</source>
-            <translation>Escribiendo la instantánea</translation>
-        </message>
-        <message>
-            <location filename="../plugin/layers/geopackage.py" line="602" />
+            <location filename="../plugin/layers/geopackage.py" line="603" />
             <source>Finishing</source>
             <translation>Terminando</translation>
         </message>
         <message>
             <location filename="../plugin/layers/geopackage.py" line="622" />
+            <source>Reading job data</source>
+            <translation>Leyendo los datos del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/geopackage.py" line="629" />
+            <source>Writing {layer}</source>
+            <translation>Escribiendo {layer}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/geopackage.py" line="640" />
+            <source>Writing photos</source>
+            <translation>Escribiendo las fotos</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/geopackage.py" line="651" />
+            <source>Writing the snapshot</source>
+            <translation>Escribiendo la instantánea</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/geopackage.py" line="685" />
             <source>{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh instead of downloading the job again.</source>
             <translation>{path} todavía tiene {n} edición(es) sin enviar a Katapult; envíelas o use Actualizar en lugar de descargar el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="640" />
+            <location filename="../plugin/layers/geopackage.py" line="703" />
             <source>The downloaded copy {part} is gone; download the job again.</source>
-            <translation type="unfinished" />
+            <translation>La copia descargada {part} ya no existe; descargue el trabajo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/geopackage.py" line="718" />
+            <source>{path} is open in QGIS with saved edits; remove the job's layers from the project (or use Refresh layers) before downloading it again.</source>
+            <translation>{path} está abierto en QGIS con ediciones guardadas; quite las capas del trabajo del proyecto (o use Actualizar capas) antes de volver a descargarlo.</translation>
         </message>
         <message>
             <location filename="../plugin/layers/load_task.py" line="256" />
@@ -668,77 +673,77 @@
             <translation>{path} contiene {n} cambio(s) guardados sin enviar a Katapult; envíelos, o use Actualizar capas, en lugar de descargar el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/project.py" line="75" />
+            <location filename="../plugin/layers/project.py" line="138" />
             <source>Cannot apply style {style}: {message}</source>
             <translation>No se puede aplicar el estilo {style}: {message}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/project.py" line="128" />
+            <location filename="../plugin/layers/project.py" line="191" />
             <source>{path} does not exist; download the job first.</source>
             <translation>{path} no existe; descargue primero el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/project.py" line="132" />
+            <location filename="../plugin/layers/project.py" line="195" />
             <source>{path} is not a Katapult job GeoPackage (no kp_meta job id).</source>
             <translation>{path} no es un GeoPackage de trabajo de Katapult (no hay id de trabajo en kp_meta).</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/project.py" line="142" />
+            <location filename="../plugin/layers/project.py" line="205" />
             <source>Layer {table} in {path} cannot be opened; download the job again.</source>
             <translation>No se puede abrir la capa {table} de {path}; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="77" />
+            <location filename="../plugin/layers/refresh.py" line="78" />
             <source>updated {u}, added {a}, deleted {d}</source>
             <translation>{u} actualizados, {a} añadidos, {d} borrados</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="81" />
+            <location filename="../plugin/layers/refresh.py" line="82" />
             <source>{n} feature(s) changed here were not overwritten: {items}</source>
             <translation>No se sobrescribieron {n} objeto(s) cambiados aquí: {items}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="86" />
+            <location filename="../plugin/layers/refresh.py" line="87" />
             <source>{n} problem(s), see the Katapult log</source>
             <translation>{n} problema(s); vea el registro de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="114" />
+            <location filename="../plugin/layers/refresh.py" line="115" />
             <source>Layer {name} has unsaved edits; save or discard them, then refresh again.</source>
             <translation>La capa {name} tiene ediciones sin guardar; guárdelas o descártelas y vuelva a actualizar.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="125" />
+            <location filename="../plugin/layers/refresh.py" line="126" />
             <source>Cannot add fields to {name}.</source>
             <translation>No se pueden añadir campos a {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="163" />
+            <location filename="../plugin/layers/refresh.py" line="164" />
             <source>server value does not fit the field</source>
             <translation>el valor del servidor no cabe en el campo</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="178" />
+            <location filename="../plugin/layers/refresh.py" line="179" />
             <source>Cannot update features of {name}.</source>
             <translation>No se pueden actualizar los objetos de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="180" />
+            <location filename="../plugin/layers/refresh.py" line="181" />
             <source>Cannot update geometries of {name}.</source>
             <translation>No se pueden actualizar las geometrías de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="182" />
+            <location filename="../plugin/layers/refresh.py" line="183" />
             <source>Cannot add features to {name}.</source>
             <translation>No se pueden añadir objetos a {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="185" />
+            <location filename="../plugin/layers/refresh.py" line="186" />
             <source>Cannot delete features of {name}.</source>
             <translation>No se pueden borrar objetos de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="258" />
+            <location filename="../plugin/layers/refresh.py" line="266" />
             <source>Layer {table} in {path} cannot be opened.</source>
             <translation>No se puede abrir la capa {table} de {path}.</translation>
         </message>
@@ -886,22 +891,22 @@
             <translation>{name}: ya subida (foto {pid}); use Mover en el panel de fotos para cambiar su elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/uploader.py" line="198" />
+            <location filename="../plugin/photos/uploader.py" line="184" />
             <source>{name}: the file changed after it was checked; run the import again</source>
             <translation>{name}: el archivo cambió después de comprobarlo; vuelva a ejecutar la importación</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/uploader.py" line="340" />
+            <location filename="../plugin/photos/uploader.py" line="319" />
             <source>the queued photo has no content</source>
             <translation>la foto en cola no tiene contenido</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/uploader.py" line="382" />
+            <location filename="../plugin/photos/uploader.py" line="361" />
             <source>the server answered without a photo id</source>
             <translation>el servidor respondió sin un id de foto</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/uploader.py" line="459" />
+            <location filename="../plugin/photos/uploader.py" line="428" />
             <source>several photos on the server could be this upload; check the job's photos before retrying</source>
             <translation>varias fotos del servidor podrían ser esta subida; revise las fotos del trabajo antes de reintentar</translation>
         </message>
@@ -1093,27 +1098,27 @@
     <context>
         <name>KatapultSync</name>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="62" />
+            <location filename="../plugin/gui/sync_flows.py" line="59" />
             <source>The job's {0} layer is not in the project; open the job again.</source>
             <translation>La capa {0} del trabajo no está en el proyecto; vuelva a abrir el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="101" />
+            <location filename="../plugin/gui/sync_flows.py" line="98" />
             <source>No Katapult job is open; open one first.</source>
             <translation>No hay ningún trabajo de Katapult abierto; abra uno primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="196" />
+            <location filename="../plugin/gui/sync_flows.py" line="193" />
             <source>Pull failed: {0}</source>
             <translation>La descarga de cambios falló: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="203" />
+            <location filename="../plugin/gui/sync_flows.py" line="200" />
             <source>Not sent: {0}</source>
             <translation>No enviado: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_flows.py" line="221" />
+            <location filename="../plugin/gui/sync_flows.py" line="218" />
             <source>Planning the push failed: {0}</source>
             <translation>Falló la planificación del envío: {0}</translation>
         </message>
@@ -1123,47 +1128,52 @@
             <translation>La capa {0} tiene ediciones sin guardar; guárdelas (o descártelas) primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/sync_io.py" line="70" />
+            <location filename="../plugin/layers/sync_io.py" line="68" />
             <source>{0} does not exist; download the job first (katapult:downloadjob).</source>
             <translation>{0} no existe; descargue primero el trabajo (katapult:downloadjob).</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/sync_io.py" line="78" />
+            <location filename="../plugin/layers/sync_io.py" line="76" />
             <source>{0} is not a Katapult job GeoPackage; download the job first.</source>
             <translation>{0} no es un GeoPackage de trabajo de Katapult; descargue primero el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/sync_io.py" line="100" />
+            <location filename="../plugin/layers/sync_io.py" line="98" />
             <source>Layer {0} in {1} cannot be opened; download the job again.</source>
             <translation>No se puede abrir la capa {0} de {1}; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/sync_io.py" line="142" />
+            <location filename="../plugin/layers/sync_io.py" line="140" />
             <source>Cannot write new ids into layer {0}.</source>
             <translation>No se pueden escribir los ids nuevos en la capa {0}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/sync_io.py" line="219" />
+            <location filename="../plugin/layers/sync_io.py" line="187" />
+            <source>Layer {0} reads no features although the job has {1}; reload the job and push again.</source>
+            <translation>La capa {0} no lee ningún objeto aunque el trabajo tiene {1}; vuelva a cargar el trabajo y envíe de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/sync_io.py" line="282" />
             <source>Cannot delete a feature of {0}.</source>
             <translation>No se puede borrar un objeto de {0}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/sync_io.py" line="241" />
+            <location filename="../plugin/layers/sync_io.py" line="304" />
             <source>Cannot add a feature to {0}.</source>
             <translation>No se puede añadir un objeto a {0}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/sync_io.py" line="247" />
+            <location filename="../plugin/layers/sync_io.py" line="310" />
             <source>Cannot update a feature of {0}.</source>
             <translation>No se puede actualizar un objeto de {0}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/sync_io.py" line="316" />
+            <location filename="../plugin/layers/sync_io.py" line="379" />
             <source>Some new features could not get an id; push again.</source>
             <translation>Algunos objetos nuevos no pudieron recibir un id; vuelva a enviar.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/sync_io.py" line="462" />
+            <location filename="../plugin/layers/sync_io.py" line="525" />
             <source>{0} edits are still being sent; pull when the queue is empty (or cancel it).</source>
             <translation>Todavía se están enviando {0} ediciones; descargue cambios cuando la cola esté vacía (o cancélela).</translation>
         </message>
@@ -1199,332 +1209,332 @@
     <context>
         <name>PhotoDock</name>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="131" />
+            <location filename="../plugin/gui/photo_dock.py" line="130" />
             <source>Katapult photos</source>
             <translation>Fotos de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="283" />
+            <location filename="../plugin/gui/photo_dock.py" line="282" />
             <source>Select one pole or midspan on a Katapult layer.</source>
             <translation>Seleccione un poste o punto intermedio en una capa de Katapult.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="493" />
+            <location filename="../plugin/gui/photo_dock.py" line="492" />
             <source>Set main</source>
             <translation>Hacer principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="176" />
+            <location filename="../plugin/gui/photo_dock.py" line="175" />
             <source>Make the selected photo the item's main photo</source>
             <translation>Hacer de la foto seleccionada la foto principal del elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="181" />
+            <location filename="../plugin/gui/photo_dock.py" line="180" />
             <source>Associate…</source>
             <translation>Asociar…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="181" />
+            <location filename="../plugin/gui/photo_dock.py" line="180" />
             <source>Attach an existing photo of the job</source>
             <translation>Adjuntar una foto existente del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="503" />
+            <location filename="../plugin/gui/photo_dock.py" line="502" />
             <source>Unassociate</source>
             <translation>Desasociar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="184" />
+            <location filename="../plugin/gui/photo_dock.py" line="183" />
             <source>Detach the selected photo from this item (it stays in the job)</source>
             <translation>Separar la foto seleccionada de este elemento (sigue en el trabajo)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="189" />
+            <location filename="../plugin/gui/photo_dock.py" line="188" />
             <source>Move…</source>
             <translation>Mover…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="189" />
+            <location filename="../plugin/gui/photo_dock.py" line="188" />
             <source>Move the selected photo to another item</source>
             <translation>Mover la foto seleccionada a otro elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="192" />
+            <location filename="../plugin/gui/photo_dock.py" line="191" />
             <source>Upload…</source>
             <translation>Subir…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="192" />
+            <location filename="../plugin/gui/photo_dock.py" line="191" />
             <source>Upload JPEG files (or drop them on this panel)</source>
             <translation>Subir archivos JPEG (o soltarlos en este panel)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="195" />
+            <location filename="../plugin/gui/photo_dock.py" line="194" />
             <source>Import folder…</source>
             <translation>Importar carpeta…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="195" />
+            <location filename="../plugin/gui/photo_dock.py" line="194" />
             <source>Match a folder of photos to poles by GPS and time, review, then upload</source>
             <translation>Emparejar una carpeta de fotos con postes por GPS y hora, revisar y subir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="218" />
+            <location filename="../plugin/gui/photo_dock.py" line="217" />
             <source>Dropped files go:</source>
             <translation>Los archivos soltados van:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="220" />
+            <location filename="../plugin/gui/photo_dock.py" line="219" />
             <source>to the selected item</source>
             <translation>al elemento seleccionado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="221" />
+            <location filename="../plugin/gui/photo_dock.py" line="220" />
             <source>to the selected item, as main photo</source>
             <translation>al elemento seleccionado, como foto principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="222" />
+            <location filename="../plugin/gui/photo_dock.py" line="221" />
             <source>to the job only (no item)</source>
             <translation>solo al trabajo (sin elemento)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="239" />
+            <location filename="../plugin/gui/photo_dock.py" line="238" />
             <source>Messages about uploads and actions appear here.</source>
             <translation>Aquí aparecen los mensajes sobre subidas y acciones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="296" />
+            <location filename="../plugin/gui/photo_dock.py" line="295" />
             <source>{n} features selected: select exactly one pole or midspan.</source>
             <translation>{n} objetos seleccionados: seleccione exactamente un poste o punto intermedio.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="307" />
+            <location filename="../plugin/gui/photo_dock.py" line="306" />
             <source>This feature has no Katapult id yet (push it first).</source>
             <translation>Este objeto todavía no tiene id de Katapult (envíelo primero).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="342" />
+            <location filename="../plugin/gui/photo_dock.py" line="341" />
             <source>Pole/node</source>
             <translation>Poste/nodo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="342" />
+            <location filename="../plugin/gui/photo_dock.py" line="341" />
             <source>Midspan</source>
             <translation>Punto intermedio</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="343" />
+            <location filename="../plugin/gui/photo_dock.py" line="342" />
             <source>{kind} {label}: {n} photo(s)</source>
             <translation>{kind} {label}: {n} foto(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="400" />
+            <location filename="../plugin/gui/photo_dock.py" line="399" />
             <source>MAIN</source>
             <translation>PRINCIPAL</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="402" />
+            <location filename="../plugin/gui/photo_dock.py" line="401" />
             <source>date unknown</source>
             <translation>fecha desconocida</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="410" />
+            <location filename="../plugin/gui/photo_dock.py" line="409" />
             <source>id: {id}</source>
             <translation>id: {id}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="412" />
+            <location filename="../plugin/gui/photo_dock.py" line="411" />
             <source>not in the job's photo list (pull the job to refresh)</source>
             <translation>no está en la lista de fotos del trabajo (descargue cambios del trabajo para actualizar)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="416" />
+            <location filename="../plugin/gui/photo_dock.py" line="415" />
             <source>uploaded {d}</source>
             <translation>subida {d}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="437" />
+            <location filename="../plugin/gui/photo_dock.py" line="436" />
             <source>thumbnail not available: {m}</source>
             <translation>miniatura no disponible: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="483" />
+            <location filename="../plugin/gui/photo_dock.py" line="482" />
             <source>{what} failed: {message}</source>
             <translation>{what} falló: {message}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="493" />
+            <location filename="../plugin/gui/photo_dock.py" line="492" />
             <source>{p} is now the main photo of {item}.</source>
             <translation>{p} es ahora la foto principal de {item}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="503" />
+            <location filename="../plugin/gui/photo_dock.py" line="502" />
             <source>{p} detached from {item} (still in the job).</source>
             <translation>{p} separada de {item} (sigue en el trabajo).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="523" />
+            <location filename="../plugin/gui/photo_dock.py" line="522" />
             <source>Associate</source>
             <translation>Asociar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="523" />
+            <location filename="../plugin/gui/photo_dock.py" line="522" />
             <source>{p} attached to {item}.</source>
             <translation>{p} adjuntada a {item}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="539" />
+            <location filename="../plugin/gui/photo_dock.py" line="538" />
             <source>Move</source>
             <translation>Mover</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="539" />
+            <location filename="../plugin/gui/photo_dock.py" line="538" />
             <source>{p} moved to {t}.</source>
             <translation>{p} movida a {t}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="580" />
+            <location filename="../plugin/gui/photo_dock.py" line="579" />
             <source>Move photo</source>
             <translation>Mover foto</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="578" />
+            <location filename="../plugin/gui/photo_dock.py" line="577" />
             <source>This job has no other item.</source>
             <translation>Este trabajo no tiene otro elemento.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="580" />
+            <location filename="../plugin/gui/photo_dock.py" line="579" />
             <source>Move the photo to (nearest first):</source>
             <translation>Mover la foto a (el más cercano primero):</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="669" />
+            <location filename="../plugin/gui/photo_dock.py" line="668" />
             <source>Upload photos</source>
             <translation>Subir fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="589" />
+            <location filename="../plugin/gui/photo_dock.py" line="588" />
             <source>JPEG images (*.jpg *.jpeg *.JPG *.JPEG);;All files (*)</source>
             <translation>Imágenes JPEG (*.jpg *.jpeg *.JPG *.JPEG);;Todos los archivos (*)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="611" />
+            <location filename="../plugin/gui/photo_dock.py" line="610" />
             <source>{name}: not a file (folders: use Import folder…); skipped.</source>
             <translation>{name}: no es un archivo (para carpetas use Importar carpeta…); omitido.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="632" />
+            <location filename="../plugin/gui/photo_dock.py" line="631" />
             <source>Select a pole or midspan first.</source>
             <translation>Seleccione primero un poste o punto intermedio.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="636" />
+            <location filename="../plugin/gui/photo_dock.py" line="635" />
             <source>Checking {n} file(s)…</source>
             <translation>Comprobando {n} archivo(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="706" />
+            <location filename="../plugin/gui/photo_dock.py" line="705" />
             <source>Cancelling after the photo in flight…</source>
             <translation>Cancelando después de la foto en curso…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="711" />
+            <location filename="../plugin/gui/photo_dock.py" line="710" />
             <source>{name}: uploaded as {pid}</source>
             <translation>{name}: subida como {pid}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="713" />
+            <location filename="../plugin/gui/photo_dock.py" line="712" />
             <source>{name}: already on the server as {pid} (not sent again)</source>
             <translation>{name}: ya está en el servidor como {pid} (no se envía de nuevo)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="721" />
+            <location filename="../plugin/gui/photo_dock.py" line="720" />
             <source>{name}: not confirmed ({m}); run the upload again to finish</source>
             <translation>{name}: sin confirmar ({m}); vuelva a ejecutar la subida para terminar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="726" />
+            <location filename="../plugin/gui/photo_dock.py" line="725" />
             <source>{n} uploaded, {f} failed</source>
             <translation>{n} subida(s), {f} fallida(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="730" />
+            <location filename="../plugin/gui/photo_dock.py" line="729" />
             <source>; cancelled (run it again to upload the rest, nothing is sent twice)</source>
             <translation>; cancelado (vuelva a ejecutarlo para subir el resto; nada se envía dos veces)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="820" />
+            <location filename="../plugin/gui/photo_dock.py" line="785" />
             <source>Associate a photo of the job</source>
             <translation>Asociar una foto del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="823" />
+            <location filename="../plugin/gui/photo_dock.py" line="788" />
             <source>{n} photo(s) are not on any item; they are listed first.</source>
             <translation>{n} foto(s) no están en ningún elemento; aparecen primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="832" />
+            <location filename="../plugin/gui/photo_dock.py" line="797" />
             <source>File</source>
             <translation>Archivo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="832" />
+            <location filename="../plugin/gui/photo_dock.py" line="797" />
             <source>Taken</source>
             <translation>Tomada</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="832" />
+            <location filename="../plugin/gui/photo_dock.py" line="797" />
             <source>Camera</source>
             <translation>Cámara</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="832" />
+            <location filename="../plugin/gui/photo_dock.py" line="797" />
             <source>On an item</source>
             <translation>En un elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="843" />
+            <location filename="../plugin/gui/photo_dock.py" line="808" />
             <source>yes</source>
             <translation>sí</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="843" />
+            <location filename="../plugin/gui/photo_dock.py" line="808" />
             <source>no</source>
             <translation>no</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="854" />
+            <location filename="../plugin/gui/photo_dock.py" line="819" />
             <source>as the main photo</source>
             <translation>como foto principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="229" />
+            <location filename="../plugin/gui/photo_dock.py" line="228" />
             <source>Cancel</source>
             <translation>Cancelar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="664" />
+            <location filename="../plugin/gui/photo_dock.py" line="663" />
             <source>Nothing to upload.</source>
             <translation>No hay nada que subir.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="672" />
+            <location filename="../plugin/gui/photo_dock.py" line="671" />
             <source>Start the upload?</source>
             <translation>¿Empezar la subida?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="678" />
+            <location filename="../plugin/gui/photo_dock.py" line="677" />
             <source>Upload not started.</source>
             <translation>Subida no iniciada.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="719" />
+            <location filename="../plugin/gui/photo_dock.py" line="718" />
             <source>{name}: refused by the server: {m}</source>
             <translation>{name}: rechazada por el servidor: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="737" />
+            <location filename="../plugin/gui/photo_dock.py" line="736" />
             <source>Upload failed: {m}</source>
             <translation>La subida falló: {m}</translation>
         </message>
@@ -2271,167 +2281,167 @@
     <context>
         <name>SyncDock</name>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="74" />
+            <location filename="../plugin/gui/sync_dock.py" line="83" />
             <source>&lt; 1 s</source>
             <translation>&lt; 1 s</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="76" />
+            <location filename="../plugin/gui/sync_dock.py" line="85" />
             <source>{0} s</source>
             <translation>{0} s</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="78" />
+            <location filename="../plugin/gui/sync_dock.py" line="87" />
             <source>{0} min {1} s</source>
             <translation>{0} min {1} s</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="79" />
+            <location filename="../plugin/gui/sync_dock.py" line="88" />
             <source>{0} h {1} min</source>
             <translation>{0} h {1} min</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="173" />
+            <location filename="../plugin/gui/sync_dock.py" line="155" />
             <source>Katapult sync</source>
             <translation>Sincronización de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="195" />
+            <location filename="../plugin/gui/sync_dock.py" line="177" />
             <source>No Katapult job open.</source>
             <translation>No hay ningún trabajo de Katapult abierto.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="204" />
+            <location filename="../plugin/gui/sync_dock.py" line="186" />
             <source>Push</source>
             <translation>Enviar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="205" />
+            <location filename="../plugin/gui/sync_dock.py" line="187" />
             <source>Pull</source>
             <translation>Descargar cambios</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="206" />
+            <location filename="../plugin/gui/sync_dock.py" line="188" />
             <source>Pause</source>
             <translation>Pausa</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="207" />
+            <location filename="../plugin/gui/sync_dock.py" line="189" />
             <source>Resume</source>
             <translation>Reanudar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="208" />
+            <location filename="../plugin/gui/sync_dock.py" line="190" />
             <source>Cancel</source>
             <translation>Cancelar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="209" />
+            <location filename="../plugin/gui/sync_dock.py" line="191" />
             <source>Retry failed</source>
             <translation>Reintentar fallidos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="221" />
+            <location filename="../plugin/gui/sync_dock.py" line="203" />
             <source>Send edits automatically when the job's layers are saved</source>
             <translation>Enviar las ediciones automáticamente al guardar las capas del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="227" />
+            <location filename="../plugin/gui/sync_dock.py" line="209" />
             <source>Item</source>
             <translation>Elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="227" />
+            <location filename="../plugin/gui/sync_dock.py" line="209" />
             <source>Id</source>
             <translation>Id</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="227" />
+            <location filename="../plugin/gui/sync_dock.py" line="209" />
             <source>Server message</source>
             <translation>Mensaje del servidor</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="232" />
+            <location filename="../plugin/gui/sync_dock.py" line="214" />
             <source>Operations the server refused (click to show the item):</source>
             <translation>Operaciones que el servidor rechazó (haga clic para mostrar el elemento):</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="289" />
+            <location filename="../plugin/gui/sync_dock.py" line="266" />
             <source>Katapult</source>
             <translation>Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="318" />
+            <location filename="../plugin/gui/sync_dock.py" line="295" />
             <source>Katapult refused the API key; sending is paused. Enter a valid key in Katapult settings, then press Resume.</source>
             <translation>Katapult rechazó la clave de API; el envío está en pausa. Introduzca una clave válida en la configuración de Katapult y pulse Reanudar.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="330" />
+            <location filename="../plugin/gui/sync_dock.py" line="307" />
             <source>The API key was refused; sending is paused until a valid key is entered.</source>
             <translation>La clave de API fue rechazada; el envío queda en pausa hasta que se introduzca una clave válida.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="348" />
+            <location filename="../plugin/gui/sync_dock.py" line="325" />
             <source>All edits are processed.</source>
             <translation>Todas las ediciones están procesadas.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="349" />
+            <location filename="../plugin/gui/sync_dock.py" line="326" />
             <source>Sending was cancelled; what is left stays queued.</source>
             <translation>El envío se canceló; lo que falta sigue en cola.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="350" />
+            <location filename="../plugin/gui/sync_dock.py" line="327" />
             <source>Sending is paused; press Resume to continue.</source>
             <translation>El envío está en pausa; pulse Reanudar para continuar.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="351" />
+            <location filename="../plugin/gui/sync_dock.py" line="328" />
             <source>Katapult refused the API key; sending is paused.</source>
             <translation>Katapult rechazó la clave de API; el envío está en pausa.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="352" />
+            <location filename="../plugin/gui/sync_dock.py" line="329" />
             <source>Katapult cannot be reached right now; the edits stay queued. Press Resume to retry.</source>
             <translation>No se puede contactar con Katapult en este momento; las ediciones siguen en cola. Pulse Reanudar para reintentar.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="357" />
+            <location filename="../plugin/gui/sync_dock.py" line="334" />
             <source>Sending stopped because of an error.</source>
             <translation>El envío se detuvo por un error.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="365" />
+            <location filename="../plugin/gui/sync_dock.py" line="342" />
             <source>Pending: {0}   Sent: {1}   Failed: {2}   Held: {3}   Done: {4}</source>
             <translation>Pendientes: {0}   Enviadas: {1}   Fallidas: {2}   Retenidas: {3}   Hechas: {4}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="374" />
+            <location filename="../plugin/gui/sync_dock.py" line="351" />
             <source>Time left: {0}</source>
             <translation>Tiempo restante: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="376" />
+            <location filename="../plugin/gui/sync_dock.py" line="353" />
             <source>Sending edits to Katapult…</source>
             <translation>Enviando ediciones a Katapult…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="388" />
+            <location filename="../plugin/gui/sync_dock.py" line="365" />
             <source>Cannot read the sync journal: {0}</source>
             <translation>No se puede leer el diario de sincronización: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="401" />
+            <location filename="../plugin/gui/sync_dock.py" line="378" />
             <source>held: </source>
             <translation>retenida: </translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="471" />
+            <location filename="../plugin/gui/sync_dock.py" line="447" />
             <source>Resuming {0} edits not yet sent from the last session.</source>
             <translation>Reanudando {0} ediciones de la sesión anterior que aún no se enviaron.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/sync_dock.py" line="489" />
+            <location filename="../plugin/gui/sync_dock.py" line="465" />
             <source>Pulled: {0} items updated from the server, {1} merged with your edits, {2} conflicts.</source>
             <translation>Descargado: {0} elementos actualizados desde el servidor, {1} fusionados con sus ediciones, {2} conflictos.</translation>
         </message>
@@ -2537,107 +2547,107 @@
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="68" />
             <source>Folder of photos</source>
-            <translation type="unfinished" />
+            <translation>Carpeta de fotos</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="70" />
             <source>Largest distance from photo to node (m)</source>
-            <translation type="unfinished" />
+            <translation>Distancia máxima de la foto al nodo (m)</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="73" />
             <source>Match by EXIF GPS position</source>
-            <translation type="unfinished" />
+            <translation>Emparejar por la posición GPS del EXIF</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="75" />
             <source>Match by capture time (node time_bucket)</source>
-            <translation type="unfinished" />
+            <translation>Emparejar por la hora de captura (time_bucket del nodo)</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="78" />
             <source>Association</source>
-            <translation type="unfinished" />
+            <translation>Asociación</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="78" />
             <source>associated (true)</source>
-            <translation type="unfinished" />
+            <translation>asociada (true)</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="78" />
             <source>main photo (main)</source>
-            <translation type="unfinished" />
+            <translation>foto principal (main)</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="82" />
             <source>Dry run (match and list, upload nothing)</source>
-            <translation type="unfinished" />
+            <translation>Simulación (emparejar y listar, no subir nada)</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="85" />
             <source>Photo matches</source>
-            <translation type="unfinished" />
+            <translation>Emparejamientos de fotos</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="118" />
             <source>Photo folder {0} does not exist; give an existing folder (FOLDER).</source>
-            <translation type="unfinished" />
+            <translation>La carpeta de fotos {0} no existe; indique una carpeta existente (FOLDER).</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="122" />
             <source>Nothing to match photos with: turn on USE_GPS and/or USE_TIME.</source>
-            <translation type="unfinished" />
+            <translation>No hay con qué emparejar las fotos: active USE_GPS y/o USE_TIME.</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="128" />
             <source>{0} file(s) in {1}; {2} node(s) to match against.</source>
-            <translation type="unfinished" />
+            <translation>{0} archivo(s) en {1}; {2} nodo(s) con los que emparejar.</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="136" />
             <source>Cancelled while reading the photos.</source>
-            <translation type="unfinished" />
+            <translation>Cancelado mientras se leían las fotos.</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="176" />
             <source>{0}; run the upload again (it is not sent twice)</source>
-            <translation type="unfinished" />
+            <translation>{0}; ejecute la subida de nuevo (no se envía dos veces)</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="179" />
             <source>stopped before this photo; run the upload again</source>
-            <translation type="unfinished" />
+            <translation>detenido antes de esta foto; ejecute la subida de nuevo</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="194" />
             <source>Refused: {0}</source>
-            <translation type="unfinished" />
+            <translation>Rechazado: {0}</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="199" />
             <source>no node matched; not uploaded</source>
-            <translation type="unfinished" />
+            <translation>ningún nodo coincide; no se ha subido</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="200" />
             <source>Unmatched: {0}: {1}</source>
-            <translation type="unfinished" />
+            <translation>Sin emparejar: {0}: {1}</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="215" />
             <source>Not uploaded: {0}: {1}</source>
-            <translation type="unfinished" />
+            <translation>No subida: {0}: {1}</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="220" />
             <source>{MATCHED} matched, {UPLOADED} uploaded, {SKIPPED} skipped, {UNMATCHED} unmatched, {REFUSED} refused, {FAILED} not uploaded.</source>
-            <translation type="unfinished" />
+            <translation>{MATCHED} emparejadas, {UPLOADED} subidas, {SKIPPED} omitidas, {UNMATCHED} sin emparejar, {REFUSED} rechazadas, {FAILED} no subidas.</translation>
         </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" line="220" />
             <source>Dry run: nothing was uploaded.</source>
-            <translation type="unfinished" />
+            <translation>Simulación: no se ha subido nada.</translation>
         </message>
     </context>
 </TS>
