@@ -30,6 +30,17 @@ class KatapultAlgorithm(QgsProcessingAlgorithm):
     HELP = ""
 
     def tr(self, text: str) -> str:
+        """Translate under the class that holds the literal (how ``make translations`` files
+        ``self.tr`` strings: context = the class), then the shared ``KatapultProcessing``."""
+        for cls in type(self).__mro__:
+            if cls is KatapultAlgorithm:
+                break
+            out = QCoreApplication.translate(cls.__name__, text)
+            if out != text:
+                return out
+        out = QCoreApplication.translate("KatapultAlgorithm", text)
+        if out != text:
+            return out
         return QCoreApplication.translate("KatapultProcessing", text)
 
     def createInstance(self):

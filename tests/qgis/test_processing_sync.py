@@ -256,3 +256,26 @@ def test_uploadphotos_refuses_a_missing_folder(provider, creds, tmp_path):
     _r, log = run("katapult:uploadphotos", {"INPUT": path, "FOLDER": str(tmp_path / "nope"),
                                             "OUTPUT": str(tmp_path / "o.gpkg")}, ok=False)
     assert "nope does not exist" in log
+
+
+def test_algorithm_texts_are_translated_under_their_class(provider):
+    """``self.tr`` strings are filed under the algorithm's class by ``make translations``;
+    with the Spanish .qm loaded the algorithms speak Spanish (base-class strings too)."""
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    from tests.conftest import ROOT
+
+    translator = QTranslator()
+    assert translator.load(str(ROOT / "i18n" / "katapult_es.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        alg = QgsApplication.processingRegistry().createAlgorithmById("katapult:uploadphotos")
+        assert alg.tr("Folder of photos") == "Carpeta de fotos"
+        assert alg.tr("Unmatched: {0}: {1}") == "Sin emparejar: {0}: {1}"
+        push = QgsApplication.processingRegistry().createAlgorithmById("katapult:push")
+        assert push.tr("Failed: {0}") != "Failed: {0}"
+        assert push.tr("no such text") == "no such text"
+        base_text = "Katapult API key (authentication configuration)"
+        assert push.tr(base_text) != base_text
+    finally:
+        QCoreApplication.removeTranslator(translator)
