@@ -393,6 +393,10 @@ def main(argv=None) -> int:
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
+    if not os.environ.get("XDG_RUNTIME_DIR"):  # Qt warns without one
+        runtime = work / "xdg-runtime"
+        runtime.mkdir(mode=0o700)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     app = QgsApplication([], False)
     app.initQgis()
     checks = Checks()
