@@ -44,6 +44,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..layers.project import PROP_JOB, PROP_KIND, layer_gpkg
 from ..photos.actions import ItemRef, PhotoActions
 from ..photos.batch import check_files, execute_batch, prepare_batch
 from ..photos.index import PhotoEntry, format_date_taken
@@ -51,8 +52,8 @@ from ..photos.planning import BatchPlan, UploadTarget
 from ..photos.store import PhotoStore
 from ..photos.uploader import UploadReport
 
-KIND_PROPERTY = "katapult/kind"
-JOB_PROPERTY = "katapult/job_id"
+KIND_PROPERTY = PROP_KIND
+JOB_PROPERTY = PROP_JOB
 ID_FIELD = "kp_id"
 CONNECTION_FIELD = "connection_id"
 PHOTOS_FIELD = "kp_photos"
@@ -69,8 +70,8 @@ def tr(text: str) -> str:
 
 
 def gpkg_of(layer: QgsVectorLayer) -> str:
-    """The GeoPackage behind a job layer (``/x/job.gpkg|layername=nodes`` → ``/x/job.gpkg``)."""
-    return layer.source().split("|", 1)[0]
+    """The job GeoPackage behind a job layer (``katapult/gpkg``; "" when there is none)."""
+    return layer_gpkg(layer) or ""
 
 
 def placeholder_icon(text: str = "…") -> QIcon:
@@ -308,6 +309,11 @@ class PhotoDock(QgsDockWidget):
         connection = (
             feature[CONNECTION_FIELD] if kind == "section" and CONNECTION_FIELD in names else None
         )
+        if not gpkg_of(layer):
+            self.title.setText(
+                tr("This layer is not part of a downloaded job GeoPackage; open the job again.")
+            )
+            return
         self.show_item(
             ItemRef(kind, str(item_id), str(connection) if connection else None),
             gpkg_of(layer),

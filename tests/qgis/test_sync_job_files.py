@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
 
 from plugin.gui.sync_dock import SyncDock
 from plugin.layers import geopackage as gpkg_mod
@@ -82,3 +82,34 @@ def test_a_job_geopackage_is_found_by_its_property(dock, tmp_path):
         layer.setCustomProperty(layers_project.PROP_GPKG, gone)
     assert dock.current_job() is None
     assert not os.path.exists(gone)
+
+
+def test_the_photo_dock_ignores_a_tagged_layer_without_a_geopackage(
+    qgis_iface, qgis_new_project, tmp_path, monkeypatch
+):
+    from plugin.gui.photo_dock import PhotoDock
+    from plugin.photos.backend import PhotoBackend
+    from plugin.photos.thumbs import ThumbCache
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=kp_id:string", "nodes", "memory")
+    layer.setCustomProperty(layers_project.PROP_KIND, "node")
+    layer.setCustomProperty(layers_project.PROP_JOB, JOB)
+    feature = QgsFeature(layer.fields())
+    feature.setAttributes(["-SJFnode000000000001"])
+    feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(-77.0, 40.1)))
+    layer.dataProvider().addFeatures([feature])
+    qgis_new_project.addMapLayer(layer)
+    worker = SyncWorker(show_task=False)  # no client: nothing here may reach a server
+    dock = PhotoDock(qgis_iface, PhotoBackend(worker, ThumbCache(str(tmp_path / "thumbs"))))
+    try:
+        layer.selectAll()
+        dock.follow_selection(layer)
+        assert dock.context is None
+        assert "not part of a downloaded job" in dock.title.text()
+        assert os.listdir(cwd) == []
+    finally:
+        worker.shutdown()
+        dock.deleteLater()
