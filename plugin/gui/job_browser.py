@@ -47,7 +47,7 @@ from ..layers.load_task import (
 )
 from ..layers.picklists import MODEL_PATH, MODEL_PATH_COST, pick_lists_from_model
 from ..layers.project import add_job_layers, job_layers, open_job_gpkg, remove_job_layers
-from ..layers.refresh import apply_refresh, fetch_refresh, prepare_refresh
+from ..layers.refresh import apply_refresh, fetch_refresh, prepare_refresh, refresh_since
 from .job_dialogs import MetadataDialog, NewJobDialog
 
 COLUMNS = ("name", "status", "last_updated", "metadata")
@@ -448,8 +448,7 @@ class JobBrowserDock(QgsDockWidget):
         if not layers:
             raise geopackage.GpkgError(tr("The job is not open in this project; open it first."))
         path = layers["node"].customProperty("katapult/gpkg")
-        meta = geopackage.read_meta(path)
-        since = meta.get("nodes_cursor") or None
+        since = refresh_since(geopackage.read_meta(path))
 
         def call(client, cancel, task):
             # HTTP and the comparison with the working copy both run off the GUI thread.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from qgis.core import QgsFeature, QgsField, QgsVectorLayer
@@ -86,6 +87,29 @@ class RefreshReport:
         if self.problems:
             text += "; " + tr("{n} problem(s), see the Katapult log").format(n=len(self.problems))
         return text
+
+
+CURSOR_MARGIN_S = 2.0
+
+
+def refresh_since(meta: Mapping[str, str], margin_s: float = CURSOR_MARGIN_S) -> Optional[str]:
+    """The ``last_updated`` to ask nodes for: the newest one seen, minus a small margin.
+
+    The cursor is a server timestamp (no local clock involved); the margin re-reads
+    nodes written in the same instant, which the plan then finds unchanged.
+    None (all nodes) when the file has no cursor.
+    """
+    cursor = (meta or {}).get("nodes_cursor") or ""
+    if not cursor:
+        return None
+    try:
+        moment = datetime.fromisoformat(cursor.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    earlier = (moment - timedelta(seconds=margin_s)).astimezone(timezone.utc)
+    return earlier.strftime("%Y-%m-%dT%H:%M:%S.") + f"{earlier.microsecond // 1000:03d}Z"
 
 
 def fetch_refresh(
