@@ -170,5 +170,7 @@ def test_refresh_since_is_the_cursor_minus_a_margin():
     from plugin.layers.refresh import refresh_since
 
     assert refresh_since({"nodes_cursor": "2026-03-04T13:45:16.510Z"}) == "2026-03-04T13:45:14.510Z"
-    assert refresh_since({"nodes_cursor": "2026-03-04T13:45:16Z"}, 0.5) == "2026-03-04T13:45:15.500Z"
+    assert (
+        refresh_since({"nodes_cursor": "2026-03-04T13:45:16Z"}, 0.5) == "2026-03-04T13:45:15.500Z"
+    )
     assert refresh_since({}) is None and refresh_since({"nodes_cursor": "garbage"}) is None
