@@ -149,7 +149,7 @@ class JobBrowserDock(QgsDockWidget):
         self.tree = QTreeWidget()
         self.tree.setRootIsDecorated(False)
         self.tree.setHeaderLabels([tr("Name"), tr("Status"), tr("Last updated"), tr("Metadata")])
-        self.tree.header().setSectionResizeMode(QHeaderView.Interactive)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.tree.setSortingEnabled(True)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self._on_open())
@@ -206,7 +206,7 @@ class JobBrowserDock(QgsDockWidget):
                     metadata_text(job.get("metadata")),
                 ]
             )
-            item.setData(0, Qt.UserRole, job.get("id"))
+            item.setData(0, Qt.ItemDataRole.UserRole, job.get("id"))
             item.setToolTip(0, str(job.get("id")))
             self.tree.addTopLevelItem(item)
             if job.get("id") == selected:
@@ -217,20 +217,20 @@ class JobBrowserDock(QgsDockWidget):
     def visible_job_ids(self) -> List[str]:
         """Ids of the jobs the list shows (after the text search)."""
         return [
-            self.tree.topLevelItem(i).data(0, Qt.UserRole)
+            self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
             for i in range(self.tree.topLevelItemCount())
         ]
 
     def selected_job_id(self) -> Optional[str]:
         """Id of the selected job, if any."""
         items = self.tree.selectedItems() if hasattr(self, "tree") else []
-        return items[0].data(0, Qt.UserRole) if items else None
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
 
     def select_job(self, job_id: str) -> None:
         """Select a job in the list."""
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            item.setSelected(item.data(0, Qt.UserRole) == job_id)
+            item.setSelected(item.data(0, Qt.ItemDataRole.UserRole) == job_id)
 
     def job(self, job_id: Optional[str]) -> Optional[Dict[str, Any]]:
         """The listed job with that id."""
@@ -507,11 +507,11 @@ class JobBrowserDock(QgsDockWidget):
 
     # ------------------------------------------------------------------ GUI handlers
     def _confirm_dialog(self, title: str, text: str) -> bool:
-        return QMessageBox.question(self, title, text) == QMessageBox.Yes
+        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
 
     def _on_new(self) -> None:
         dialog = NewJobDialog(self)
-        if dialog.exec_():
+        if dialog.exec():
             name, model, metadata = dialog.values()
             self.create_job(name, model, metadata)
 
@@ -532,7 +532,7 @@ class JobBrowserDock(QgsDockWidget):
         dialog = MetadataDialog(
             job.get("metadata"), self, tr("Metadata of {name}").format(name=job.get("name"))
         )
-        if dialog.exec_():
+        if dialog.exec():
             changes = dialog.changes()
             if changes:
                 self.update_metadata(job["id"], changes)

@@ -109,7 +109,9 @@ class NewJobDialog(QDialog):
         form.addRow(tr("Name"), self.name_edit)
         form.addRow(tr("Model"), self.model_edit)
         form.addRow(tr("Metadata"), self.metadata_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -150,7 +152,9 @@ class MetadataDialog(QDialog):
         self.edit = QPlainTextEdit(format_metadata(self.original))
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -7,6 +7,8 @@ from typing import Iterable, Mapping, Sequence
 from qgis.core import QgsEditorWidgetSetup, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
 
+from .geopackage import QT_TYPES
+
 # Katapult's default model pick-list for node_type (real-data.md).
 DEFAULT_NODE_TYPES: tuple[str, ...] = (
     "pole",
@@ -75,14 +77,14 @@ def apply_forms(
         name = field.name()
         if name in SYSTEM_READ_ONLY:
             config.setReadOnly(index, True)
-        if field.type() == QVariant.Bool:
+        if field.type() == QT_TYPES["bool"]:
             layer.setEditorWidgetSetup(
                 index,
                 QgsEditorWidgetSetup(
                     "CheckBox", {"CheckedState": "", "UncheckedState": "", "TextDisplayMethod": 0}
                 ),
             )
-        elif name in lists and field.type() == QVariant.String:
+        elif name in lists and field.type() == QT_TYPES["text"]:
             values = list(lists[name]) + present_values(layer, name)
             layer.setEditorWidgetSetup(
                 index, QgsEditorWidgetSetup("ValueMap", value_map_config(values))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from qgis.core import (
+    Qgis,
     QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
@@ -37,7 +38,7 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication, QMetaType, QVariant
 
 from .. import qgis_log
 from ..model.attributes import infer_field_kind, to_field_value
@@ -49,17 +50,18 @@ LAYER_NAMES: Dict[str, str] = {"node": "nodes", "connection": "connections", "se
 PHOTOS_TABLE = "photos"
 SCHEMA_VERSION = "1"
 CRS = "EPSG:4326"
+# Qgis.WkbType from 3.30 (the only spelling on Qt6 builds); QgsWkbTypes.Type before.
+WKB = getattr(Qgis, "WkbType", None) or QgsWkbTypes.Type
 WKB_TYPES = {
-    "node": QgsWkbTypes.Point,
-    "connection": QgsWkbTypes.LineString,
-    "section": QgsWkbTypes.Point,
+    "node": WKB.Point,
+    "connection": WKB.LineString,
+    "section": WKB.Point,
 }
-QT_TYPES = {
-    "bool": QVariant.Bool,
-    "int": QVariant.LongLong,
-    "real": QVariant.Double,
-    "text": QVariant.String,
-}
+if Qgis.versionInt() >= 33800:  # QgsField takes QMetaType from 3.38 (needed on Qt6 builds)
+    _TYPE = QMetaType.Type
+else:
+    _TYPE = QVariant.Type
+QT_TYPES = {"bool": _TYPE.Bool, "int": _TYPE.LongLong, "real": _TYPE.Double, "text": _TYPE.String}
 OPEN_JOURNAL_STATES = ("pending", "sent", "failed", "held")
 
 ProgressFn = Callable[[float, str], None]
@@ -517,9 +519,9 @@ def _writer_options(layer_name: str, first: bool) -> QgsVectorFileWriter.SaveVec
     options.layerName = layer_name
     options.fileEncoding = "UTF-8"
     options.actionOnExistingFile = (
-        QgsVectorFileWriter.CreateOrOverwriteFile
+        QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
         if first
-        else QgsVectorFileWriter.CreateOrOverwriteLayer
+        else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
     )
     options.layerOptions = ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"]
     return options
@@ -544,7 +546,7 @@ def write_layer(
         _writer_options(layer_name, first),
     )
     try:
-        if writer.hasError() != QgsVectorFileWriter.NoError:
+        if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
             raise GpkgError(
                 tr("Cannot create layer {layer} in {path}: {error}").format(
                     layer=layer_name, path=path, error=writer.errorMessage()
@@ -646,7 +648,7 @@ def _build(job: JobData, tmp: str, report: LoadReport, step, pick_lists) -> None
         feature.setAttributes(values)
         features.append(feature)
     del photo_rows
-    write_layer(tmp, PHOTOS_TABLE, fields, QgsWkbTypes.NoGeometry, features, False)
+    write_layer(tmp, PHOTOS_TABLE, fields, WKB.NoGeometry, features, False)
     report.counts[PHOTOS_TABLE] = len(features)
     step(0.9, tr("Writing the snapshot"))
     rows = base_rows(job, snap)

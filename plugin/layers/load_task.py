@@ -62,7 +62,7 @@ class ClientTask(QgsTask):
     failed = pyqtSignal(object)  # the exception
 
     def __init__(
-        self, description: str, fn: TaskFn, client: SharedClient, flags=QgsTask.CanCancel
+        self, description: str, fn: TaskFn, client: SharedClient, flags=QgsTask.Flag.CanCancel
     ) -> None:
         super().__init__(description, flags)
         self._fn = fn

@@ -129,11 +129,12 @@ def prepare_baseline(nodes, conns, photos):
 
 def baseline(prepared, path):
     """Build the features and write each layer in one batch (same writer options as the plugin)."""
-    from qgis.core import QgsFeature, QgsWkbTypes
+    from qgis.core import QgsFeature
 
     from plugin.layers.geopackage import (
         LAYER_NAMES,
         PHOTOS_TABLE,
+        WKB,
         WKB_TYPES,
         make_geometry,
         write_layer,
@@ -150,7 +151,7 @@ def baseline(prepared, path):
                 feature.setGeometry(geom)
             features.append(feature)
         name = PHOTOS_TABLE if kind == "photo" else LAYER_NAMES[kind]
-        wkb = QgsWkbTypes.NoGeometry if kind == "photo" else WKB_TYPES[kind]
+        wkb = WKB.NoGeometry if kind == "photo" else WKB_TYPES[kind]
         write_layer(path, name, fields, wkb, features, first, batch_size=len(features) or 1)
         first = False
 
