@@ -21,6 +21,7 @@ from ..api.pacing import CancelToken
 from .geopackage import (
     GpkgError,
     JobData,
+    LoadCancelled,
     LoadReport,
     default_gpkg_path,
     now_iso,
@@ -249,6 +250,8 @@ def download_job(
     def cancelled() -> bool:
         return cancel.cancelled or (task is not None and task.isCanceled())
 
+    if cancelled():
+        raise LoadCancelled(tr("Loading the job was cancelled."))
     target = path or default_gpkg_path(job_id)
     if os.path.exists(target):
         changed = local_changes(target)

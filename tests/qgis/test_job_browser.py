@@ -300,3 +300,30 @@ def test_dialogs_validate_input(qgis_new_project):
     meta.edit.setPlainText("broken line")
     meta.accept()
     assert "line 1" in meta.error_label.text()
+
+
+def test_cancel_a_worker_download_from_the_task_manager(sandbox, qgis_new_project, tmp_path):
+    """The proxy task in QGIS's task manager cancels the download running on the worker."""
+    import threading
+
+    from plugin.worker import SyncWorker
+
+    worker = SyncWorker(client_factory=lambda: make_client(sandbox), show_task=False)
+    gate = threading.Event()
+    try:
+        worker.submit(lambda w, cancel: gate.wait(10))  # keeps the worker busy
+        widget = JobBrowserDock(worker=worker)
+        call = widget.open_job(sandbox.job_id, "x", path=str(tmp_path / "c.gpkg"))
+        errors = []
+        call.failed.connect(errors.append)
+        assert call.proxy is not None
+        call.proxy.cancel()  # what the task manager's cancel button does
+        assert wait_until(lambda: call.isCanceled(), 5)
+        gate.set()
+        assert wait_until(lambda: errors, 30)
+        assert "cancel" in str(errors[0]).lower()
+        assert not (tmp_path / "c.gpkg").exists() and not job_layers(sandbox.job_id)
+        widget.deleteLater()
+    finally:
+        gate.set()
+        worker.shutdown()
