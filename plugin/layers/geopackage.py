@@ -455,7 +455,7 @@ def read_meta(path: str) -> Dict[str, str]:
     try:
         try:
             return dict(con.execute("SELECT key, value FROM kp_meta"))
-        except sqlite3.OperationalError:
+        except sqlite3.DatabaseError:  # no kp_meta, or not an SQLite file at all
             return {}
     finally:
         con.close()
@@ -494,7 +494,7 @@ def open_journal_count(path: str) -> int:
         return con.execute(
             f"SELECT count(*) FROM kp_journal WHERE state IN ({marks})", OPEN_JOURNAL_STATES
         ).fetchone()[0]
-    except sqlite3.OperationalError:
+    except sqlite3.DatabaseError:
         return 0
     finally:
         con.close()
@@ -583,6 +583,7 @@ def write_job_gpkg(
     job's layers left the project (an open layer keeps a write-ahead log on the old file).
     """
     path = str(path or default_gpkg_path(job.job_id))
+    refuse_foreign_file(path, job.job_id)
     _refuse_open_journal(path)
     if pick_lists is None and os.path.exists(path):
         cached = read_meta(path).get("pick_lists")
@@ -679,6 +680,19 @@ def _build(job: JobData, tmp: str, report: LoadReport, step, pick_lists) -> None
             write_meta(con, meta)
     finally:
         con.close()
+
+
+def refuse_foreign_file(path: str, job_id: str) -> None:
+    """Raise unless ``path`` is missing or already this job's working copy."""
+    if not os.path.exists(path):
+        return
+    owner = read_meta(path).get("job_id")
+    if owner != job_id:
+        raise GpkgError(
+            tr(
+                "{path} is not this job's working copy (it holds {what}); choose another file."
+            ).format(path=path, what=owner or tr("no Katapult job"))
+        )
 
 
 def _refuse_open_journal(path: str) -> None:

@@ -25,6 +25,7 @@ from .geopackage import (
     LoadReport,
     default_gpkg_path,
     now_iso,
+    refuse_foreign_file,
     tr,
     write_job_gpkg,
 )
@@ -254,6 +255,7 @@ def download_job(
         raise LoadCancelled(tr("Loading the job was cancelled."))
     target = path or default_gpkg_path(job_id)
     if os.path.exists(target):
+        refuse_foreign_file(target, job_id)
         changed = local_changes(target)
         if changed:
             raise GpkgError(

@@ -570,3 +570,18 @@ def test_replacing_a_file_open_with_edits_is_refused(tmp_path, project):
     project.removeAllMapLayers()
     report = write_job_gpkg(job, path)  # closed: fine
     assert report.counts["nodes"] == 4
+
+
+def test_download_refuses_to_overwrite_a_foreign_file(big_sandbox, tmp_path):
+    from plugin.layers.geopackage import GpkgError
+
+    client = make_client(big_sandbox)
+    other = tmp_path / "mine.gpkg"
+    other.write_bytes(b"not a job")
+    with pytest.raises(GpkgError, match="no Katapult job"):
+        download_job(client, client_token(), None, big_sandbox.job_id, path=str(other))
+    assert other.read_bytes() == b"not a job"
+    odd = str(tmp_path / "odd.gpkg")
+    write_job_gpkg(JobData("-OddJob0000000000000", "Odd", copy.deepcopy(ODD_NODES), [], []), odd)
+    with pytest.raises(GpkgError, match="-OddJob0000000000000"):
+        download_job(client, client_token(), None, big_sandbox.job_id, path=odd)
