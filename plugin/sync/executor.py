@@ -27,6 +27,7 @@ from ..api.errors import (
     UnknownOutcomeError,
     ValidationError,
 )
+from ..model.attributes import apply_attribute_trio
 from . import journal as jr
 
 DRAINED = "drained"
@@ -85,7 +86,7 @@ def merged_base(old: Optional[dict], body: Optional[dict], returned: Any, entity
         new = ret or dict(body or {})
         new.setdefault("id", entity_id)
         if "attributes" not in new and "multi_attributes" not in new:
-            new["attributes"] = _apply_attribute_body({}, body or {})
+            new["attributes"] = apply_attribute_trio({}, body or {})
         return new
     new = copy.deepcopy(old)
     body = body or {}
@@ -113,33 +114,11 @@ def merged_base(old: Optional[dict], body: Optional[dict], returned: Any, entity
                 else:
                     attrs.pop(name, None)
         else:
-            attrs = _apply_attribute_body(attrs, body)
+            attrs = apply_attribute_trio(attrs, body)
         new[attr_key] = attrs
     if "last_updated" in ret:
         new["last_updated"] = ret["last_updated"]
     return new
-
-
-def _apply_attribute_body(attrs: dict, body: dict) -> dict:
-    """Apply ``remove_attributes`` then ``attributes`` (partial, null removes) locally."""
-    out = copy.deepcopy(attrs)
-    for name in body.get("remove_attributes") or []:
-        out.pop(name, None)
-    for name, instances in (body.get("attributes") or {}).items():
-        if instances is None:
-            out.pop(name, None)
-            continue
-        cur = dict(out.get(name) or {})
-        for iid, value in instances.items():
-            if value is None:
-                cur.pop(iid, None)
-            else:
-                cur[iid] = value
-        if cur:
-            out[name] = cur
-        else:
-            out.pop(name, None)
-    return out
 
 
 class Executor:
