@@ -38,8 +38,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..geo import geodesic_distance_m
 from ..photos.batch import ScanRow, execute_batch, list_folder, prepare_batch, scan_for_import
-from ..photos.matching import Candidate, geodesic_distance_m
+from ..photos.matching import Candidate
 from ..photos.planning import UPLOAD_COST, BatchPlan, UploadTarget, format_duration
 from ..photos.store import PhotoStore
 from ..photos.uploader import UploadReport
@@ -303,7 +304,7 @@ class PhotoImportDialog(QDialog):
             near = sorted(
                 self.candidates.values(),
                 key=lambda c: geodesic_distance_m(
-                    row.exif.longitude, row.exif.latitude, c.lon, c.lat
+                    (row.exif.longitude, row.exif.latitude), (c.lon, c.lat)
                 ),
             )
             offered += [c.item_id for c in near[:5]]
@@ -319,7 +320,8 @@ class PhotoImportDialog(QDialog):
     def _label(self, item_id: str, row: ScanRow) -> str:
         cand = self.candidates[item_id]
         if row.exif.has_gps:
-            dist = geodesic_distance_m(row.exif.longitude, row.exif.latitude, cand.lon, cand.lat)
+            here = (row.exif.longitude, row.exif.latitude)
+            dist = geodesic_distance_m(here, (cand.lon, cand.lat))
             return f"{cand.label}  ({dist:.0f} m)"
         return cand.label
 

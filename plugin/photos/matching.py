@@ -12,11 +12,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from pyproj import Geod
-
+from ..geo import geodesic_distance_m
 from .texts import tr
 
-_GEOD = Geod(ellps="WGS84")
 _M_PER_DEG_LAT = 111_320.0
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
@@ -70,11 +68,6 @@ def confidence_level(value: float) -> str:
     if value >= 0.6:
         return MEDIUM
     return LOW
-
-
-def geodesic_distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Distance in metres on the WGS84 ellipsoid."""
-    return abs(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
 
 
 class _Grid:
@@ -141,7 +134,7 @@ class Matcher:
         """Candidates within ``max_distance_m``, nearest first."""
         hits = []
         for cand in self._grid.near(lon, lat, self.max_distance_m):
-            dist = geodesic_distance_m(lon, lat, cand.lon, cand.lat)
+            dist = geodesic_distance_m((lon, lat), (cand.lon, cand.lat))
             if dist <= self.max_distance_m:
                 hits.append((dist, cand))
         hits.sort(key=lambda pair: (pair[0], pair[1].item_id))
@@ -325,7 +318,7 @@ class Matcher:
         """The nearest candidate at any distance (for messages)."""
         best = None
         for cand in self.candidates:
-            dist = geodesic_distance_m(lon, lat, cand.lon, cand.lat)
+            dist = geodesic_distance_m((lon, lat), (cand.lon, cand.lat))
             if best is None or dist < best[0]:
                 best = (dist, cand)
         return best

@@ -14,8 +14,9 @@ import time
 
 os.environ.setdefault("PROJ_DATA", "/usr/share/proj")
 
+from plugin.geo import geodesic_distance_m  # noqa: E402
 from plugin.photos.jpeg_check import check_jpeg_bytes  # noqa: E402
-from plugin.photos.matching import Candidate, Matcher, PhotoClues, geodesic_distance_m  # noqa: E402
+from plugin.photos.matching import Candidate, Matcher, PhotoClues  # noqa: E402
 from plugin.sandbox.jpeg import make_jpeg  # noqa: E402
 
 
@@ -39,8 +40,8 @@ def _job(n_nodes: int, n_photos: int, seed: int = 1):
 def _brute(nodes, photos, limit):
     out = []
     for p in photos:
-        best = min(nodes, key=lambda c: geodesic_distance_m(p.lon, p.lat, c.lon, c.lat))
-        dist = geodesic_distance_m(p.lon, p.lat, best.lon, best.lat)
+        best = min(nodes, key=lambda c: geodesic_distance_m((p.lon, p.lat), (c.lon, c.lat)))
+        dist = geodesic_distance_m((p.lon, p.lat), (best.lon, best.lat))
         out.append(best.item_id if dist <= limit else None)
     return out
 

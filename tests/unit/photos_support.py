@@ -9,7 +9,7 @@ import random
 
 from plugin.api.client import KatapultClient
 from plugin.api.pacing import Governor
-from plugin.photos.matching import geodesic_distance_m
+from plugin.geo import geodesic_distance_m
 from plugin.sandbox.jpeg import make_jpeg
 from plugin.sync.journal import Journal
 
@@ -51,7 +51,7 @@ def isolated_nodes(nodes: list[dict], min_gap_m: float) -> list[dict]:
         lon, lat = float(node["longitude"]), float(node["latitude"])
         nearest = min(
             (
-                geodesic_distance_m(lon, lat, float(o["longitude"]), float(o["latitude"]))
+                geodesic_distance_m((lon, lat), (float(o["longitude"]), float(o["latitude"])))
                 for o in nodes
                 if o is not node
             ),

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from plugin.geo import geodesic_distance_m
 from plugin.photos.index import (
     format_date_taken,
     main_count,
@@ -20,7 +21,6 @@ from plugin.photos.matching import (
     Matcher,
     PhotoClues,
     buckets_from_attributes,
-    geodesic_distance_m,
 )
 from plugin.photos.planning import KnownUpload, UploadTarget, format_duration, plan_batch
 from plugin.photos.thumbs import ThumbCache
@@ -49,7 +49,7 @@ def nodes():
 
 def test_geodesic_distance_is_metres():
     lon, lat = offset(LON0, LAT0, 0, 100)
-    assert geodesic_distance_m(LON0, LAT0, lon, lat) == pytest.approx(100, rel=0.01)
+    assert geodesic_distance_m((LON0, LAT0), (lon, lat)) == pytest.approx(100, rel=0.01)
 
 
 def test_gps_picks_nearest_within_threshold():
