@@ -442,77 +442,77 @@
             <translation>El trabajo no está abierto en este proyecto; ábralo primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="464" />
+            <location filename="../plugin/gui/job_browser.py" line="463" />
             <source>Refreshed: {summary}</source>
             <translation>Actualizado: {summary}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="470" />
+            <location filename="../plugin/gui/job_browser.py" line="469" />
             <source>Refreshing job layers</source>
             <translation>Actualizando las capas del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="476" />
+            <location filename="../plugin/gui/job_browser.py" line="475" />
             <source>Open the job first; pick-lists are stored with its layers.</source>
             <translation>Abra primero el trabajo; las listas de valores se guardan con sus capas.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="479" />
+            <location filename="../plugin/gui/job_browser.py" line="478" />
             <source>Reading the job's model pick-lists costs {cost} API tokens (1 more for the job's model name). Continue?</source>
             <translation>Leer las listas de valores del modelo del trabajo cuesta {cost} tokens de la API (1 más por el nombre del modelo). ¿Continuar?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="483" />
+            <location filename="../plugin/gui/job_browser.py" line="482" />
             <source>Pick-lists from the model</source>
             <translation>Listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="491" />
+            <location filename="../plugin/gui/job_browser.py" line="490" />
             <source>The job does not say which model it uses.</source>
             <translation>El trabajo no indica qué modelo usa.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="505" />
+            <location filename="../plugin/gui/job_browser.py" line="504" />
             <source>Pick-lists loaded for {n} attribute(s)</source>
             <translation>Listas de valores cargadas para {n} atributo(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="507" />
+            <location filename="../plugin/gui/job_browser.py" line="506" />
             <source>Reading model pick-lists</source>
             <translation>Leyendo las listas de valores del modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="523" />
+            <location filename="../plugin/gui/job_browser.py" line="522" />
             <source>Rename job</source>
             <translation>Renombrar trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="523" />
+            <location filename="../plugin/gui/job_browser.py" line="522" />
             <source>New name</source>
             <translation>Nombre nuevo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="533" />
+            <location filename="../plugin/gui/job_browser.py" line="532" />
             <source>Metadata of {name}</source>
             <translation>Metadatos de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="558" />
+            <location filename="../plugin/gui/job_browser.py" line="557" />
             <source>Save the job as</source>
             <translation>Guardar el trabajo como</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="571" />
+            <location filename="../plugin/gui/job_browser.py" line="570" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="571" />
+            <location filename="../plugin/gui/job_browser.py" line="570" />
             <source>Open a downloaded job</source>
             <translation>Abrir un trabajo descargado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_browser.py" line="581" />
+            <location filename="../plugin/gui/job_browser.py" line="580" />
             <source>Opened {path}</source>
             <translation>Abierto {path}</translation>
         </message>
@@ -570,22 +570,22 @@
             <translation>Modelo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="125" />
+            <location filename="../plugin/gui/job_dialogs.py" line="127" />
             <source>Enter a name for the job.</source>
             <translation>Introduzca un nombre para el trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="127" />
+            <location filename="../plugin/gui/job_dialogs.py" line="129" />
             <source>Enter the model key of the job (ask your Katapult admin if unsure).</source>
             <translation>Introduzca la clave del modelo del trabajo (pregunte al administrador de Katapult si no está seguro).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="148" />
+            <location filename="../plugin/gui/job_dialogs.py" line="150" />
             <source>Job metadata</source>
             <translation>Metadatos del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/job_dialogs.py" line="157" />
+            <location filename="../plugin/gui/job_dialogs.py" line="161" />
             <source>One 'key = value' per line; delete a line to remove the key.</source>
             <translation>Una 'clave = valor' por línea; borre una línea para quitar la clave.</translation>
         </message>
@@ -593,82 +593,92 @@
     <context>
         <name>KatapultLayers</name>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="111" />
+            <location filename="../plugin/layers/geopackage.py" line="113" />
             <source>{n} nodes, {c} connections, {s} sections, {p} photos</source>
             <translation>{n} nodos, {c} conexiones, {s} secciones, {p} fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="120" />
+            <location filename="../plugin/layers/geopackage.py" line="122" />
             <source>{count} {kind}(s) not drawn (missing node or coordinates): {ids}</source>
             <translation>{count} {kind} sin dibujar (falta el nodo o las coordenadas): {ids}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="128" />
+            <location filename="../plugin/layers/geopackage.py" line="130" />
             <source>{count} data issue(s), see the Katapult log</source>
             <translation>{count} problema(s) de datos; vea el registro de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="477" />
+            <location filename="../plugin/layers/geopackage.py" line="479" />
             <source>{path} has no field schema for {kind}; download the job again.</source>
             <translation>{path} no tiene esquema de campos para {kind}; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="548" />
+            <location filename="../plugin/layers/geopackage.py" line="550" />
             <source>Cannot create layer {layer} in {path}: {error}</source>
             <translation>No se puede crear la capa {layer} en {path}: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="555" />
+            <location filename="../plugin/layers/geopackage.py" line="557" />
             <source>Cannot write layer {layer} in {path}: {error}</source>
             <translation>No se puede escribir la capa {layer} en {path}: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="591" />
+            <location filename="../plugin/layers/load_task.py" line="255" />
             <source>Loading the job was cancelled.</source>
             <translation>Se canceló la carga del trabajo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="603" />
+            <location filename="../plugin/layers/geopackage.py" line="606" />
             <source>Finishing</source>
             <translation>Terminando</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="622" />
+            <location filename="../plugin/layers/geopackage.py" line="625" />
             <source>Reading job data</source>
             <translation>Leyendo los datos del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="629" />
+            <location filename="../plugin/layers/geopackage.py" line="632" />
             <source>Writing {layer}</source>
             <translation>Escribiendo {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="640" />
+            <location filename="../plugin/layers/geopackage.py" line="643" />
             <source>Writing photos</source>
             <translation>Escribiendo las fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="651" />
+            <location filename="../plugin/layers/geopackage.py" line="654" />
             <source>Writing the snapshot</source>
             <translation>Escribiendo la instantánea</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="685" />
+            <location filename="../plugin/layers/geopackage.py" line="691" />
+            <source>{path} is not this job's working copy (it holds {what}); choose another file.</source>
+            <translation>{path} no es la copia de trabajo de este trabajo (contiene {what}); elija otro archivo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/geopackage.py" line="691" />
+            <source>no Katapult job</source>
+            <translation>ningún trabajo de Katapult</translation>
+        </message>
+        <message>
+            <location filename="../plugin/layers/geopackage.py" line="701" />
             <source>{path} still has {n} edit(s) not sent to Katapult; push them or use Refresh instead of downloading the job again.</source>
             <translation>{path} todavía tiene {n} edición(es) sin enviar a Katapult; envíelas o use Actualizar en lugar de descargar el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="703" />
+            <location filename="../plugin/layers/geopackage.py" line="719" />
             <source>The downloaded copy {part} is gone; download the job again.</source>
             <translation>La copia descargada {part} ya no existe; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/geopackage.py" line="718" />
-            <source>{path} is open in QGIS with saved edits; remove the job's layers from the project (or use Refresh layers) before downloading it again.</source>
-            <translation>{path} está abierto en QGIS con ediciones guardadas; quite las capas del trabajo del proyecto (o use Actualizar capas) antes de volver a descargarlo.</translation>
+            <location filename="../plugin/layers/geopackage.py" line="734" />
+            <source>{path} is open in QGIS; remove the job's layers from the project (or use Refresh layers) before downloading it again.</source>
+            <translation>{path} está abierto en QGIS; quite las capas del trabajo del proyecto (o use Actualizar capas) antes de volver a descargarlo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/load_task.py" line="256" />
+            <location filename="../plugin/layers/load_task.py" line="261" />
             <source>{path} holds {n} saved change(s) not sent to Katapult; push them, or use Refresh layers, instead of downloading the job again.</source>
             <translation>{path} contiene {n} cambio(s) guardados sin enviar a Katapult; envíelos, o use Actualizar capas, en lugar de descargar el trabajo de nuevo.</translation>
         </message>
@@ -693,57 +703,57 @@
             <translation>No se puede abrir la capa {table} de {path}; descargue el trabajo de nuevo.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="78" />
+            <location filename="../plugin/layers/refresh.py" line="79" />
             <source>updated {u}, added {a}, deleted {d}</source>
             <translation>{u} actualizados, {a} añadidos, {d} borrados</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="82" />
+            <location filename="../plugin/layers/refresh.py" line="83" />
             <source>{n} feature(s) changed here were not overwritten: {items}</source>
             <translation>No se sobrescribieron {n} objeto(s) cambiados aquí: {items}</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="87" />
+            <location filename="../plugin/layers/refresh.py" line="88" />
             <source>{n} problem(s), see the Katapult log</source>
             <translation>{n} problema(s); vea el registro de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="115" />
+            <location filename="../plugin/layers/refresh.py" line="139" />
             <source>Layer {name} has unsaved edits; save or discard them, then refresh again.</source>
             <translation>La capa {name} tiene ediciones sin guardar; guárdelas o descártelas y vuelva a actualizar.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="126" />
+            <location filename="../plugin/layers/refresh.py" line="150" />
             <source>Cannot add fields to {name}.</source>
             <translation>No se pueden añadir campos a {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="164" />
+            <location filename="../plugin/layers/refresh.py" line="188" />
             <source>server value does not fit the field</source>
             <translation>el valor del servidor no cabe en el campo</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="179" />
+            <location filename="../plugin/layers/refresh.py" line="203" />
             <source>Cannot update features of {name}.</source>
             <translation>No se pueden actualizar los objetos de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="181" />
+            <location filename="../plugin/layers/refresh.py" line="205" />
             <source>Cannot update geometries of {name}.</source>
             <translation>No se pueden actualizar las geometrías de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="183" />
+            <location filename="../plugin/layers/refresh.py" line="207" />
             <source>Cannot add features to {name}.</source>
             <translation>No se pueden añadir objetos a {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="186" />
+            <location filename="../plugin/layers/refresh.py" line="210" />
             <source>Cannot delete features of {name}.</source>
             <translation>No se pueden borrar objetos de {name}.</translation>
         </message>
         <message>
-            <location filename="../plugin/layers/refresh.py" line="266" />
+            <location filename="../plugin/layers/refresh.py" line="290" />
             <source>Layer {table} in {path} cannot be opened.</source>
             <translation>No se puede abrir la capa {table} de {path}.</translation>
         </message>
@@ -781,67 +791,67 @@
             <translation>{name}: muy grande ({mb:.1f} MB); la subida será lenta. Considere exportarla a menor tamaño.</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="197" />
+            <location filename="../plugin/photos/matching.py" line="190" />
             <source>clues disagree: GPS points to {a} ({ga}), time to {b} ({tb}); choose the item</source>
             <translation>los indicios no coinciden: el GPS apunta a {a} ({ga}) y la hora a {b} ({tb}); elija el elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="254" />
+            <location filename="../plugin/photos/matching.py" line="247" />
             <source>{d:.1f} m from {item}</source>
             <translation>a {d:.1f} m de {item}</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="260" />
+            <location filename="../plugin/photos/matching.py" line="253" />
             <source>; {item2} is almost as close ({d2:.1f} m)</source>
             <translation>; {item2} está casi igual de cerca ({d2:.1f} m)</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="275" />
+            <location filename="../plugin/photos/matching.py" line="268" />
             <source>taken inside {item}'s time window {a} – {b}</source>
             <translation>tomada dentro de la ventana horaria de {item}, {a} – {b}</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="282" />
+            <location filename="../plugin/photos/matching.py" line="275" />
             <source>taken {s:.0f} s outside {item}'s time window</source>
             <translation>tomada {s:.0f} s fuera de la ventana horaria de {item}</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="291" />
+            <location filename="../plugin/photos/matching.py" line="284" />
             <source>no GPS position and no capture time in EXIF; choose the item by hand</source>
             <translation>sin posición GPS ni hora de captura en EXIF; elija el elemento a mano</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="296" />
+            <location filename="../plugin/photos/matching.py" line="289" />
             <source>nearest node {item} is {d:.0f} m away (limit {m:.0f} m)</source>
             <translation>el nodo más cercano, {item}, está a {d:.0f} m (límite {m:.0f} m)</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="302" />
+            <location filename="../plugin/photos/matching.py" line="295" />
             <source>no node with a position in this job</source>
             <translation>ningún nodo de este trabajo tiene posición</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="304" />
+            <location filename="../plugin/photos/matching.py" line="297" />
             <source>GPS is ambiguous between {a} and {b}</source>
             <translation>el GPS es ambiguo entre {a} y {b}</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="310" />
+            <location filename="../plugin/photos/matching.py" line="303" />
             <source>no GPS position in EXIF</source>
             <translation>sin posición GPS en EXIF</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="313" />
+            <location filename="../plugin/photos/matching.py" line="306" />
             <source>capture time {t} is in no node's time window</source>
             <translation>la hora de captura {t} no cae en la ventana horaria de ningún nodo</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="319" />
+            <location filename="../plugin/photos/matching.py" line="312" />
             <source>capture time fits several nodes</source>
             <translation>la hora de captura encaja con varios nodos</translation>
         </message>
         <message>
-            <location filename="../plugin/photos/matching.py" line="321" />
+            <location filename="../plugin/photos/matching.py" line="314" />
             <source>no capture time in EXIF</source>
             <translation>sin hora de captura en EXIF</translation>
         </message>
@@ -1209,332 +1219,337 @@
     <context>
         <name>PhotoDock</name>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="130" />
+            <location filename="../plugin/gui/photo_dock.py" line="131" />
             <source>Katapult photos</source>
             <translation>Fotos de Katapult</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="282" />
+            <location filename="../plugin/gui/photo_dock.py" line="283" />
             <source>Select one pole or midspan on a Katapult layer.</source>
             <translation>Seleccione un poste o punto intermedio en una capa de Katapult.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="492" />
+            <location filename="../plugin/gui/photo_dock.py" line="498" />
             <source>Set main</source>
             <translation>Hacer principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="175" />
+            <location filename="../plugin/gui/photo_dock.py" line="176" />
             <source>Make the selected photo the item's main photo</source>
             <translation>Hacer de la foto seleccionada la foto principal del elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="180" />
+            <location filename="../plugin/gui/photo_dock.py" line="181" />
             <source>Associate…</source>
             <translation>Asociar…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="180" />
+            <location filename="../plugin/gui/photo_dock.py" line="181" />
             <source>Attach an existing photo of the job</source>
             <translation>Adjuntar una foto existente del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="502" />
+            <location filename="../plugin/gui/photo_dock.py" line="508" />
             <source>Unassociate</source>
             <translation>Desasociar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="183" />
+            <location filename="../plugin/gui/photo_dock.py" line="184" />
             <source>Detach the selected photo from this item (it stays in the job)</source>
             <translation>Separar la foto seleccionada de este elemento (sigue en el trabajo)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="188" />
+            <location filename="../plugin/gui/photo_dock.py" line="189" />
             <source>Move…</source>
             <translation>Mover…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="188" />
+            <location filename="../plugin/gui/photo_dock.py" line="189" />
             <source>Move the selected photo to another item</source>
             <translation>Mover la foto seleccionada a otro elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="191" />
+            <location filename="../plugin/gui/photo_dock.py" line="192" />
             <source>Upload…</source>
             <translation>Subir…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="191" />
+            <location filename="../plugin/gui/photo_dock.py" line="192" />
             <source>Upload JPEG files (or drop them on this panel)</source>
             <translation>Subir archivos JPEG (o soltarlos en este panel)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="194" />
+            <location filename="../plugin/gui/photo_dock.py" line="195" />
             <source>Import folder…</source>
             <translation>Importar carpeta…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="194" />
+            <location filename="../plugin/gui/photo_dock.py" line="195" />
             <source>Match a folder of photos to poles by GPS and time, review, then upload</source>
             <translation>Emparejar una carpeta de fotos con postes por GPS y hora, revisar y subir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="217" />
+            <location filename="../plugin/gui/photo_dock.py" line="218" />
             <source>Dropped files go:</source>
             <translation>Los archivos soltados van:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="219" />
+            <location filename="../plugin/gui/photo_dock.py" line="220" />
             <source>to the selected item</source>
             <translation>al elemento seleccionado</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="220" />
+            <location filename="../plugin/gui/photo_dock.py" line="221" />
             <source>to the selected item, as main photo</source>
             <translation>al elemento seleccionado, como foto principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="221" />
+            <location filename="../plugin/gui/photo_dock.py" line="222" />
             <source>to the job only (no item)</source>
             <translation>solo al trabajo (sin elemento)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="238" />
+            <location filename="../plugin/gui/photo_dock.py" line="239" />
             <source>Messages about uploads and actions appear here.</source>
             <translation>Aquí aparecen los mensajes sobre subidas y acciones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="295" />
+            <location filename="../plugin/gui/photo_dock.py" line="296" />
             <source>{n} features selected: select exactly one pole or midspan.</source>
             <translation>{n} objetos seleccionados: seleccione exactamente un poste o punto intermedio.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="306" />
+            <location filename="../plugin/gui/photo_dock.py" line="307" />
             <source>This feature has no Katapult id yet (push it first).</source>
             <translation>Este objeto todavía no tiene id de Katapult (envíelo primero).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="341" />
+            <location filename="../plugin/gui/photo_dock.py" line="313" />
+            <source>This layer is not part of a downloaded job GeoPackage; open the job again.</source>
+            <translation>Esta capa no forma parte de un GeoPackage de trabajo descargado; vuelva a abrir el trabajo.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/photo_dock.py" line="347" />
             <source>Pole/node</source>
             <translation>Poste/nodo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="341" />
+            <location filename="../plugin/gui/photo_dock.py" line="347" />
             <source>Midspan</source>
             <translation>Punto intermedio</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="342" />
+            <location filename="../plugin/gui/photo_dock.py" line="348" />
             <source>{kind} {label}: {n} photo(s)</source>
             <translation>{kind} {label}: {n} foto(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="399" />
+            <location filename="../plugin/gui/photo_dock.py" line="405" />
             <source>MAIN</source>
             <translation>PRINCIPAL</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="401" />
+            <location filename="../plugin/gui/photo_dock.py" line="407" />
             <source>date unknown</source>
             <translation>fecha desconocida</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="409" />
+            <location filename="../plugin/gui/photo_dock.py" line="415" />
             <source>id: {id}</source>
             <translation>id: {id}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="411" />
+            <location filename="../plugin/gui/photo_dock.py" line="417" />
             <source>not in the job's photo list (pull the job to refresh)</source>
             <translation>no está en la lista de fotos del trabajo (descargue cambios del trabajo para actualizar)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="415" />
+            <location filename="../plugin/gui/photo_dock.py" line="421" />
             <source>uploaded {d}</source>
             <translation>subida {d}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="436" />
+            <location filename="../plugin/gui/photo_dock.py" line="442" />
             <source>thumbnail not available: {m}</source>
             <translation>miniatura no disponible: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="482" />
+            <location filename="../plugin/gui/photo_dock.py" line="488" />
             <source>{what} failed: {message}</source>
             <translation>{what} falló: {message}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="492" />
+            <location filename="../plugin/gui/photo_dock.py" line="498" />
             <source>{p} is now the main photo of {item}.</source>
             <translation>{p} es ahora la foto principal de {item}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="502" />
+            <location filename="../plugin/gui/photo_dock.py" line="508" />
             <source>{p} detached from {item} (still in the job).</source>
             <translation>{p} separada de {item} (sigue en el trabajo).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="522" />
+            <location filename="../plugin/gui/photo_dock.py" line="528" />
             <source>Associate</source>
             <translation>Asociar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="522" />
+            <location filename="../plugin/gui/photo_dock.py" line="528" />
             <source>{p} attached to {item}.</source>
             <translation>{p} adjuntada a {item}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="538" />
+            <location filename="../plugin/gui/photo_dock.py" line="544" />
             <source>Move</source>
             <translation>Mover</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="538" />
+            <location filename="../plugin/gui/photo_dock.py" line="544" />
             <source>{p} moved to {t}.</source>
             <translation>{p} movida a {t}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="579" />
+            <location filename="../plugin/gui/photo_dock.py" line="585" />
             <source>Move photo</source>
             <translation>Mover foto</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="577" />
+            <location filename="../plugin/gui/photo_dock.py" line="583" />
             <source>This job has no other item.</source>
             <translation>Este trabajo no tiene otro elemento.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="579" />
+            <location filename="../plugin/gui/photo_dock.py" line="585" />
             <source>Move the photo to (nearest first):</source>
             <translation>Mover la foto a (el más cercano primero):</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="668" />
+            <location filename="../plugin/gui/photo_dock.py" line="674" />
             <source>Upload photos</source>
             <translation>Subir fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="588" />
+            <location filename="../plugin/gui/photo_dock.py" line="594" />
             <source>JPEG images (*.jpg *.jpeg *.JPG *.JPEG);;All files (*)</source>
             <translation>Imágenes JPEG (*.jpg *.jpeg *.JPG *.JPEG);;Todos los archivos (*)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="610" />
+            <location filename="../plugin/gui/photo_dock.py" line="616" />
             <source>{name}: not a file (folders: use Import folder…); skipped.</source>
             <translation>{name}: no es un archivo (para carpetas use Importar carpeta…); omitido.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="631" />
+            <location filename="../plugin/gui/photo_dock.py" line="637" />
             <source>Select a pole or midspan first.</source>
             <translation>Seleccione primero un poste o punto intermedio.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="635" />
+            <location filename="../plugin/gui/photo_dock.py" line="641" />
             <source>Checking {n} file(s)…</source>
             <translation>Comprobando {n} archivo(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="705" />
+            <location filename="../plugin/gui/photo_dock.py" line="711" />
             <source>Cancelling after the photo in flight…</source>
             <translation>Cancelando después de la foto en curso…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="710" />
+            <location filename="../plugin/gui/photo_dock.py" line="716" />
             <source>{name}: uploaded as {pid}</source>
             <translation>{name}: subida como {pid}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="712" />
+            <location filename="../plugin/gui/photo_dock.py" line="718" />
             <source>{name}: already on the server as {pid} (not sent again)</source>
             <translation>{name}: ya está en el servidor como {pid} (no se envía de nuevo)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="720" />
+            <location filename="../plugin/gui/photo_dock.py" line="726" />
             <source>{name}: not confirmed ({m}); run the upload again to finish</source>
             <translation>{name}: sin confirmar ({m}); vuelva a ejecutar la subida para terminar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="725" />
+            <location filename="../plugin/gui/photo_dock.py" line="731" />
             <source>{n} uploaded, {f} failed</source>
             <translation>{n} subida(s), {f} fallida(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="729" />
+            <location filename="../plugin/gui/photo_dock.py" line="735" />
             <source>; cancelled (run it again to upload the rest, nothing is sent twice)</source>
             <translation>; cancelado (vuelva a ejecutarlo para subir el resto; nada se envía dos veces)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="785" />
+            <location filename="../plugin/gui/photo_dock.py" line="791" />
             <source>Associate a photo of the job</source>
             <translation>Asociar una foto del trabajo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="788" />
+            <location filename="../plugin/gui/photo_dock.py" line="794" />
             <source>{n} photo(s) are not on any item; they are listed first.</source>
             <translation>{n} foto(s) no están en ningún elemento; aparecen primero.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="797" />
+            <location filename="../plugin/gui/photo_dock.py" line="803" />
             <source>File</source>
             <translation>Archivo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="797" />
+            <location filename="../plugin/gui/photo_dock.py" line="803" />
             <source>Taken</source>
             <translation>Tomada</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="797" />
+            <location filename="../plugin/gui/photo_dock.py" line="803" />
             <source>Camera</source>
             <translation>Cámara</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="797" />
+            <location filename="../plugin/gui/photo_dock.py" line="803" />
             <source>On an item</source>
             <translation>En un elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="808" />
+            <location filename="../plugin/gui/photo_dock.py" line="814" />
             <source>yes</source>
             <translation>sí</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="808" />
+            <location filename="../plugin/gui/photo_dock.py" line="814" />
             <source>no</source>
             <translation>no</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="819" />
+            <location filename="../plugin/gui/photo_dock.py" line="825" />
             <source>as the main photo</source>
             <translation>como foto principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="228" />
+            <location filename="../plugin/gui/photo_dock.py" line="229" />
             <source>Cancel</source>
             <translation>Cancelar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="663" />
+            <location filename="../plugin/gui/photo_dock.py" line="669" />
             <source>Nothing to upload.</source>
             <translation>No hay nada que subir.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="671" />
+            <location filename="../plugin/gui/photo_dock.py" line="677" />
             <source>Start the upload?</source>
             <translation>¿Empezar la subida?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="677" />
+            <location filename="../plugin/gui/photo_dock.py" line="683" />
             <source>Upload not started.</source>
             <translation>Subida no iniciada.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="718" />
+            <location filename="../plugin/gui/photo_dock.py" line="724" />
             <source>{name}: refused by the server: {m}</source>
             <translation>{name}: rechazada por el servidor: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_dock.py" line="736" />
+            <location filename="../plugin/gui/photo_dock.py" line="742" />
             <source>Upload failed: {m}</source>
             <translation>La subida falló: {m}</translation>
         </message>
@@ -1542,232 +1557,232 @@
     <context>
         <name>PhotoImportDialog</name>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="160" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="161" />
             <source>Cancel</source>
             <translation>Cancelar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="411" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="413" />
             <source>Nothing to upload.</source>
             <translation>No hay nada que subir.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="415" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="417" />
             <source>Start the upload?</source>
             <translation>¿Empezar la subida?</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="423" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="425" />
             <source>Upload not started.</source>
             <translation>Subida no iniciada.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="457" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="459" />
             <source>{name}: refused by the server: {m}</source>
             <translation>{name}: rechazada por el servidor: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="476" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="478" />
             <source>Upload failed: {m}</source>
             <translation>La subida falló: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="87" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="88" />
             <source>Import a folder of photos</source>
             <translation>Importar una carpeta de fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="96" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="97" />
             <source>Folder with the photos of the field visit</source>
             <translation>Carpeta con las fotos de la visita de campo</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="97" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="98" />
             <source>Browse…</source>
             <translation>Examinar…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="99" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="100" />
             <source>include subfolders</source>
             <translation>incluir subcarpetas</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="100" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="101" />
             <source>Folder:</source>
             <translation>Carpeta:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="105" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="106" />
             <source>Nearest node by GPS within</source>
             <translation>Nodo más cercano por GPS dentro de</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="111" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="112" />
             <source>Node time buckets containing the capture time</source>
             <translation>Ventanas horarias de nodo que contienen la hora de captura</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="117" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="118" />
             <source>camera clock UTC </source>
             <translation>reloj de la cámara UTC </translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="119" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="120" />
             <source>Used when the photo's EXIF has no time zone (OffsetTimeOriginal).</source>
             <translation>Se usa cuando el EXIF de la foto no tiene zona horaria (OffsetTimeOriginal).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="123" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="124" />
             <source>associate</source>
             <translation>asociar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="124" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="125" />
             <source>associate as main photo</source>
             <translation>asociar como foto principal</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="129" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="130" />
             <source>Matched photos:</source>
             <translation>Fotos emparejadas:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="131" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="132" />
             <source>Scan and match</source>
             <translation>Explorar y emparejar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="138" />
             <source>Photo</source>
             <translation>Foto</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="138" />
             <source>Proposed item</source>
             <translation>Elemento propuesto</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="138" />
             <source>Evidence</source>
             <translation>Indicios</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="138" />
             <source>Confidence</source>
             <translation>Confianza</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="137" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="138" />
             <source>Note</source>
             <translation>Nota</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="163" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="164" />
             <source>Upload</source>
             <translation>Subir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="166" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="167" />
             <source>Close</source>
             <translation>Cerrar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="181" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="182" />
             <source>Folder with photos</source>
             <translation>Carpeta con fotos</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="195" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="196" />
             <source>Choose an existing folder first.</source>
             <translation>Elija primero una carpeta existente.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="199" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="200" />
             <source>Scanning {folder}…</source>
             <translation>Explorando {folder}…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="227" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="228" />
             <source>Scanning failed: {m}</source>
             <translation>La exploración falló: {m}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="247" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="248" />
             <source>— refused —</source>
             <translation>— rechazada —</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="251" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="252" />
             <source>not uploaded</source>
             <translation>sin subir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="263" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="264" />
             <source>no match</source>
             <translation>sin coincidencia</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="271" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="272" />
             <source>{n} photo(s) have no match and will not be uploaded unless you choose an item: {names}</source>
             <translation>{n} foto(s) no tienen coincidencia y no se subirán a menos que elija un elemento: {names}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="278" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="279" />
             <source>Every readable photo has a proposed item; check the low-confidence rows.</source>
             <translation>Cada foto legible tiene un elemento propuesto; revise las filas de baja confianza.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="281" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="282" />
             <source>{n} file(s): {m} matched, {u} unmatched, {r} refused.</source>
             <translation>{n} archivo(s): {m} emparejados, {u} sin emparejar, {r} rechazados.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="296" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="297" />
             <source>— leave out —</source>
             <translation>— dejar fuera —</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="297" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="298" />
             <source>job only (no item)</source>
             <translation>solo el trabajo (sin elemento)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="316" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="317" />
             <source>other item…</source>
             <translation>otro elemento…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="329" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="331" />
             <source>Choose the item</source>
             <translation>Elija el elemento</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="329" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="331" />
             <source>Node:</source>
             <translation>Nodo:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="380" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="382" />
             <source>{n} photo(s) to upload: {t} tokens</source>
             <translation>{n} foto(s) por subir: {t} tokens</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="382" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="384" />
             <source>; time needed at the current rate limits: {d}</source>
             <translation>; tiempo necesario con los límites de peticiones actuales: {d}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="459" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="461" />
             <source>{name}: not confirmed ({m}); upload again to finish</source>
             <translation>{name}: sin confirmar ({m}); vuelva a subir para terminar</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="464" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="466" />
             <source>{n} uploaded, {a} found already on the server, {f} failed</source>
             <translation>{n} subida(s), {a} ya estaban en el servidor, {f} fallida(s)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/photo_import_dialog.py" line="468" />
+            <location filename="../plugin/gui/photo_import_dialog.py" line="470" />
             <source>; cancelled: upload again for the rest (nothing is sent twice)</source>
             <translation>; cancelado: vuelva a subir para el resto (nada se envía dos veces)</translation>
         </message>
