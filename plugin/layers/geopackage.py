@@ -733,7 +733,7 @@ def finalize_job_gpkg(report: LoadReport) -> str:
         report.part_path = ""
         raise GpkgError(
             tr(
-                "{path} is open in QGIS with saved edits; remove the job's layers from the "
+                "{path} is open in QGIS; remove the job's layers from the "
                 "project (or use Refresh layers) before downloading it again."
             ).format(path=report.path)
         )
