@@ -65,6 +65,14 @@ def metadata_text(metadata: Any) -> str:
     return "; ".join(f"{k}: {v}" for k, v in sorted(metadata.items()))
 
 
+def short_time(value: Any) -> str:
+    """``2026-03-04T13:45:16.510Z`` -> ``2026-03-04 13:45`` (UTC; the full value is the tooltip)."""
+    text = str(value or "")
+    if len(text) >= 16 and text[10] == "T":
+        return text[:10] + " " + text[11:16]
+    return text
+
+
 def matches(job: Dict[str, Any], text: str) -> bool:
     """Case-insensitive text search over name, id, status and metadata."""
     needle = text.strip().lower()
@@ -202,16 +210,21 @@ class JobBrowserDock(QgsDockWidget):
                 [
                     str(job.get("name") or job.get("id")),
                     str(job.get("status") or ""),
-                    str(job.get("last_updated") or ""),
+                    short_time(job.get("last_updated")),
                     metadata_text(job.get("metadata")),
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, job.get("id"))
             item.setToolTip(0, str(job.get("id")))
+            item.setToolTip(2, str(job.get("last_updated") or ""))
+            item.setToolTip(3, metadata_text(job.get("metadata")).replace("; ", "\n"))
             self.tree.addTopLevelItem(item)
             if job.get("id") == selected:
                 item.setSelected(True)
         self.tree.setSortingEnabled(True)
+        for column in (0, 1, 2):
+            self.tree.resizeColumnToContents(column)
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), 320))
         self._update_buttons()
 
     def visible_job_ids(self) -> List[str]:

@@ -11,6 +11,7 @@ from plugin.gui.job_browser import JobBrowserDock, matches
 from plugin.gui.job_dialogs import MetadataError, format_metadata, metadata_changes, parse_metadata
 from plugin.layers.geopackage import read_meta
 from plugin.layers.project import job_layers, open_job_gpkg
+from tests.conftest import ARTIFACTS
 from tests.qgis.katapult_support import wait_until
 from tests.qgis.test_layers_gpkg import make_client
 
@@ -49,7 +50,8 @@ def test_list_search_and_archived_toggle(dock, sandbox):
     item = dock.tree.topLevelItem(0)
     job = dock.job(item.data(0, 0x0100))
     assert item.text(0) == job["name"] and item.text(1) == job["status"]
-    assert item.text(2) == job["last_updated"] and "city" in item.text(3)
+    assert item.text(2) == job["last_updated"][:16].replace("T", " ") and "city" in item.text(3)
+    assert item.toolTip(2) == job["last_updated"]
     dock.search_edit.setText("boiling")
     assert [dock.job(i)["name"] for i in dock.visible_job_ids()] == ["Boiling Springs extension"]
     dock.search_edit.setText("")
@@ -59,6 +61,10 @@ def test_list_search_and_archived_toggle(dock, sandbox):
     jobs = run(dock.refresh_jobs())
     assert {j["id"] for j in jobs} == set(server_jobs(sandbox))
     assert any(j["status"] == "archived" for j in jobs)
+    dock.resize(700, 420)
+    dock.tree.topLevelItem(0).setSelected(True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert dock.grab().save(str(ARTIFACTS / "job_browser.png"))
     dock.metadata_edit.setText("job_type:audit")
     jobs = run(dock.refresh_jobs())
     assert [j["name"] for j in jobs] == ["Carlisle 2025 audit (archived)"]
