@@ -7,29 +7,9 @@ from typing import Iterable, Mapping, Sequence
 from qgis.core import QgsEditorWidgetSetup, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
 
+from ..model.vocabulary import DEFAULT_NODE_TYPES
 from .geopackage import QT_TYPES
 
-# Katapult's default model pick-list for node_type (real-data.md).
-DEFAULT_NODE_TYPES: tuple[str, ...] = (
-    "pole",
-    "building attachment",
-    "bridge attachment",
-    "crossover",
-    "reference",
-    "pushbrace",
-    "doublewood pole",
-    "midspan takeoff",
-    "existing anchor",
-    "new anchor",
-    "house",
-    "slack loop",
-    "splice",
-    "map note",
-    "break point",
-    "handhole",
-    "manhole",
-    "obstacle",
-)
 # Fields the user never types into: ids and status columns kept by the plugin.
 SYSTEM_READ_ONLY: frozenset[str] = frozenset(
     {"kp_id", "kp_sync", "kp_photos", "node_id_1", "node_id_2", "connection_id"}

@@ -16,15 +16,9 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from .. import geo
+from ..model.vocabulary import DEFAULT_CONNECTION_TYPES, DEFAULT_NODE_TYPES
 from .writer import parse_attributes
 
-#: Katapult's default node_type pick-list (used until a job's model provides one)
-DEFAULT_NODE_TYPES = (
-    "pole", "building attachment", "bridge attachment", "crossover", "reference", "pushbrace",
-    "doublewood pole", "midspan takeoff", "existing anchor", "new anchor", "house",
-    "slack loop", "splice", "map note", "break point", "handhole", "manhole", "obstacle",
-)
-DEFAULT_CONNECTION_TYPES = ("aerial cable", "reference", "underground cable")
 UNITS_KEY = "katapult/units"
 PREFIX = "katapult/pole_line/"
 DEFAULT_SPACING_M = 150 * geo.FOOT_M

@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 from ..geo import geodesic_distance_m, geodesic_length_m
 from ..model.attributes import display_value
+from ..model.vocabulary import DEFAULT_NODE_TYPES, POLE_TYPES
 
 LonLat = Tuple[float, float]
 
@@ -25,14 +26,6 @@ WARNING = "warning"
 INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
-#: The default ``node_type`` pick-list (Katapult's default model).
-DEFAULT_NODE_TYPES = (
-    "pole", "building attachment", "bridge attachment", "crossover", "reference",
-    "pushbrace", "doublewood pole", "midspan takeoff", "existing anchor", "new anchor",
-    "house", "slack loop", "splice", "map note", "break point", "handhole", "manhole",
-    "obstacle",
-)
-POLE_TYPES = ("pole", "doublewood pole")
 REQUIRED_POLE_FIELDS = ("scid", "pole_height", "pole_class")
 _TRUE_TEXT = {"true", "yes", "1", "y", "t"}
 

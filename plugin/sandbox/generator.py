@@ -14,6 +14,7 @@ import functools
 import math
 import random
 
+from ..model.vocabulary import DEFAULT_NODE_TYPES
 from .ids import PUSH_CHARS, make_uuid
 from .jpeg import make_jpeg, pole_photo
 from .store import Store
@@ -22,26 +23,6 @@ from .timeutil import iso_from_ms
 CENTER = (40.2015, -77.1890)  # Carlisle, PA
 BASE_MS = 1772456400000  # 2026-03-02T13:00:00Z: field work starts
 PHOTO_W, PHOTO_H = 160, 120
-NODE_TYPES_MODEL = [
-    "pole",
-    "building attachment",
-    "bridge attachment",
-    "crossover",
-    "reference",
-    "pushbrace",
-    "doublewood pole",
-    "midspan takeoff",
-    "existing anchor",
-    "new anchor",
-    "house",
-    "slack loop",
-    "splice",
-    "map note",
-    "break point",
-    "handhole",
-    "manhole",
-    "obstacle",
-]
 PALETTES = [
     ((135, 190, 235), (90, 60, 30), (60, 120, 50)),
     ((170, 200, 225), (110, 80, 50), (90, 110, 60)),
@@ -133,7 +114,7 @@ def seed_world(store: Store, seed: int) -> None:
         }
     store.users = users
     picklists = {
-        "node_type": NODE_TYPES_MODEL,
+        "node_type": list(DEFAULT_NODE_TYPES),
         "pole_class": ["H1", "1", "2", "3", "4", "5", "6"],
         "pole_height": [str(h) for h in range(25, 80, 5)],
         "pole_species": ["Southern Pine", "Western Red Cedar", "Douglas Fir", "Steel", "Concrete"],

@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from qgis.core import QgsApplication, QgsProject
+from qgis.core import QgsApplication, QgsCoordinateTransform, QgsProject
 
 from plugin.api.client import KatapultClient
 from plugin.api.pacing import Governor
@@ -161,7 +161,10 @@ def test_open_job_counts_geometry_values_and_snapshot(big_sandbox, tmp_path, pro
     assert meta["nodes_cursor"] == max(n["last_updated"] for n in nodes)
     # the canvas shows the job
     extent = qgis_canvas.extent()
-    assert extent.contains(layers["node"].extent().center())
+    to_canvas = QgsCoordinateTransform(
+        layers["node"].crs(), qgis_canvas.mapSettings().destinationCrs(), project
+    )
+    assert extent.contains(to_canvas.transform(layers["node"].extent().center()))
 
 
 def client_token():
