@@ -14,7 +14,9 @@ of pylupdate5 this:
   calls under ``@default`` or the enclosing class; they are moved to ``Ctx``, and
   strings pylupdate5 missed (e.g. a call with a trailing comma) are added;
 * keeps every translation in OLD.ts whose (context, source) still exists, so
-  re-running is idempotent and a string disappears only when the code drops it.
+  re-running is idempotent and a string disappears only when the code drops it;
+* keeps only the file name of each location (no line numbers), so the .ts changes
+  only when texts change.
 """
 from __future__ import annotations
 
@@ -180,6 +182,8 @@ def merge(fresh: Path, old: Path, out: Path, root: Path = ROOT) -> tuple[int, in
                 continue
             seen.add(source)
             total += 1
+            for location in message.findall("location"):
+                location.attrib.pop("line", None)  # file only: no churn on every code edit
             translation = message.find("translation")
             previous = known.get((name, source))
             if previous is not None:
