@@ -33,7 +33,6 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsGeometry,
-    QgsPoint,
     QgsPointXY,
     QgsVectorFileWriter,
     QgsWkbTypes,
@@ -43,7 +42,13 @@ from qgis.PyQt.QtCore import QCoreApplication, QMetaType, QVariant
 from .. import qgis_log
 from ..model.attributes import infer_field_kind, to_field_value
 from ..model.entities import LoadIssue, Snapshot, build_snapshot
-from ..model.flatten import FieldSpec, field_name_for, flatten, geometry, schema_for
+from ..model.flatten import (
+    FieldSpec,
+    field_name_for,
+    flatten,
+    geometry,
+    schema_and_rows,
+)
 
 KINDS = ("node", "connection", "section")
 LAYER_NAMES: Dict[str, str] = {"node": "nodes", "connection": "connections", "section": "sections"}
@@ -187,7 +192,7 @@ def point_geometry(coords: Optional[Tuple[float, float]]) -> Optional[QgsGeometr
     """A point geometry from ``(lon, lat)`` (None stays None)."""
     if coords is None:
         return None
-    return QgsGeometry(QgsPoint(coords[0], coords[1]))
+    return QgsGeometry.fromPointXY(QgsPointXY(coords[0], coords[1]))
 
 
 def line_geometry(coords: Optional[Sequence[Tuple[float, float]]]) -> Optional[QgsGeometry]:
@@ -227,6 +232,45 @@ def build_features(
         else:
             feature.setGeometry(geom)
         features.append(feature)
+    return features, not_drawn
+
+
+def row_features(
+    kind: str,
+    entities: Sequence[Mapping[str, Any]],
+    rows: Sequence[List[Any]],
+    fields: QgsFields,
+    nodes_by_id: Optional[Mapping[str, Mapping]] = None,
+) -> Tuple[List[QgsFeature], List[str]]:
+    """Features from ``schema_and_rows`` rows (same order as ``entities``) and the ids of the
+    entities that could not be drawn (written with an empty geometry)."""
+    features: List[QgsFeature] = []
+    not_drawn: List[str] = []
+    append = features.append
+    if kind == "connection":
+        point_xy = QgsPointXY
+        polyline = QgsGeometry.fromPolylineXY
+        for entity, values in zip(entities, rows):
+            feature = QgsFeature(fields)
+            feature.setAttributes(values)
+            coords = geometry(kind, entity, nodes_by_id)
+            if coords is None:
+                not_drawn.append(str(entity.get("id")))
+            else:
+                feature.setGeometry(polyline([point_xy(x, y) for x, y in coords]))
+            append(feature)
+        return features, not_drawn
+    from_point = QgsGeometry.fromPointXY
+    point_xy = QgsPointXY
+    for entity, values in zip(entities, rows):
+        feature = QgsFeature(fields)
+        feature.setAttributes(values)
+        lat, lon = entity.get("latitude"), entity.get("longitude")
+        if lat is None or lon is None:
+            not_drawn.append(str(entity.get("id")))
+        else:
+            feature.setGeometry(from_point(point_xy(float(lon), float(lat))))
+        append(feature)
     return features, not_drawn
 
 
@@ -623,7 +667,8 @@ def write_job_gpkg(
 def _build(job: JobData, tmp: str, report: LoadReport, step, pick_lists) -> None:
     """Write layers, kp_base and kp_meta of ``job`` into the new file ``tmp``."""
     step(0.0, tr("Reading job data"))
-    snap = build_snapshot(job.nodes, job.connections, None)
+    # Nothing below mutates the snapshot or the parsed JSON: share their nested values.
+    snap = build_snapshot(job.nodes, job.connections, None, copy=False)
     snap.photos = photo_records(job.photos, snap.issues)  # read-only here: no deep copy
     report.issues = list(snap.issues)
     schemas: Dict[str, List[FieldSpec]] = {}
@@ -631,10 +676,11 @@ def _build(job: JobData, tmp: str, report: LoadReport, step, pick_lists) -> None
     for i, kind in enumerate(KINDS):
         step(0.1 + 0.25 * i, tr("Writing {layer}").format(layer=LAYER_NAMES[kind]))
         entities = list(snap.entities(kind).values())
-        schema = schema_for(kind, entities)
+        schema, rows = schema_and_rows(kind, entities)
         schemas[kind] = schema
         fields = qgs_fields(schema)
-        features, not_drawn = build_features(kind, entities, schema, fields, snap.nodes)
+        features, not_drawn = row_features(kind, entities, rows, fields, snap.nodes)
+        del rows
         write_layer(tmp, LAYER_NAMES[kind], fields, WKB_TYPES[kind], features, first)
         first = False
         report.counts[LAYER_NAMES[kind]] = len(features)

@@ -65,7 +65,13 @@ class FieldValueError(ValueError):
 
 def _ms_to_iso(ms: Any) -> str:
     dt = datetime.fromtimestamp(float(ms) / 1000.0, tz=timezone.utc)
-    text = dt.strftime("%Y-%m-%dT%H:%M:%S")
+    if 1000 <= dt.year:  # same text as strftime below, several times faster
+        text = (
+            f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T"
+            f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}"
+        )
+    else:  # keep the platform's strftime spelling of years before 1000
+        text = dt.strftime("%Y-%m-%dT%H:%M:%S")
     frac = int(round(float(ms))) % 1000
     if frac:
         text += f".{frac:03d}"
@@ -95,24 +101,31 @@ def is_pole_tag(obj: Any) -> bool:
     )
 
 
-def is_time_bucket(obj: Any) -> bool:
-    """True for a ``time_bucket``-like object (numeric ``start`` and ``stop`` in epoch ms)."""
-    if not isinstance(obj, Mapping):
-        return False
+def _time_bucket_text(obj: Any) -> str | None:
+    """``start/stop`` as ISO-8601 for a ``time_bucket``-like object, else None."""
+    if type(obj) is not dict and not isinstance(obj, Mapping):
+        return None
     start, stop = obj.get("start"), obj.get("stop")
     if not (_is_number(start) and _is_number(stop)):
-        return False
+        return None
     try:
-        _ms_to_iso(start)
-        _ms_to_iso(stop)
+        return f"{_ms_to_iso(start)}/{_ms_to_iso(stop)}"
     except (OverflowError, OSError, ValueError):
-        return False
-    return True
+        return None
+
+
+def is_time_bucket(obj: Any) -> bool:
+    """True for a ``time_bucket``-like object (numeric ``start`` and ``stop`` in epoch ms)."""
+    return _time_bucket_text(obj) is not None
+
+
+# One encoder for every call (json.dumps builds a new one per call with these options).
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode
 
 
 def compact_json(value: Any) -> str:
     """Compact, deterministic JSON (sorted keys, unicode kept)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    return _COMPACT(value)
 
 
 def object_text(obj: Any) -> str:
@@ -120,8 +133,9 @@ def object_text(obj: Any) -> str:
     if is_pole_tag(obj):
         tag = obj["tagtext"]
         return "" if tag is None else scalar_text(tag)
-    if is_time_bucket(obj):
-        return f"{_ms_to_iso(obj['start'])}/{_ms_to_iso(obj['stop'])}"
+    text = _time_bucket_text(obj)
+    if text is not None:
+        return text
     return compact_json(obj)
 
 
@@ -147,7 +161,9 @@ def scalar_text(value: Any) -> str:
 
 def value_text(value: Any) -> str:
     """Readable text of one instance value (scalar or object)."""
-    if isinstance(value, (Mapping, list)):
+    if type(value) is str:
+        return value
+    if type(value) in (dict, list) or isinstance(value, (Mapping, list)):
         return object_text(value)
     return scalar_text(value)
 
@@ -182,12 +198,21 @@ def _value_kind(value: Any) -> str | None:
     return "text"
 
 
+_PLAIN_TYPES = frozenset((str, bool, int, float))
+
+
 def infer_field_kind(values: Iterable[Any]) -> str:
     """Field kind for a column of display values: bool | int | real | text (mixed -> text).
 
     ``None`` values are ignored; ints with floats give ``real``; ints outside
     int64 and non-finite floats give ``text``; no values at all give ``text``.
     """
+    if type(values) is not list:
+        values = list(values)
+    types = set(map(type, values))
+    types.discard(type(None))
+    if not types or (str in types and types <= _PLAIN_TYPES):
+        return "text"  # fast path, same answer as the loop below (a str always gives text)
     kinds = set()
     for v in values:
         k = _value_kind(v)

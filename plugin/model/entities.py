@@ -94,12 +94,23 @@ def json_copy(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def _shallow_json_copy(raw: Mapping, skip: Tuple[str, ...]) -> dict:
+def _shallow_json_copy(raw: Mapping, skip: Tuple[str, ...], copy: bool = True) -> dict:
+    if not copy:
+        return {k: v for k, v in raw.items() if k not in skip}
     return {k: json_copy(v) for k, v in raw.items() if k not in skip}
+
+
+def _str_keyed(instances: dict) -> bool:
+    for key in instances:
+        if type(key) is not str:
+            return False
+    return True
 
 
 def _to_float(value: Any) -> float | None:
     """A finite float from a number or numeric string, else None (bools are not numbers)."""
+    if type(value) is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
@@ -115,12 +126,20 @@ def _to_float(value: Any) -> float | None:
 
 
 def normalize_attributes(
-    raw: Any, kind: str = "", entity_id: str = "", issues: List[LoadIssue] | None = None
+    raw: Any,
+    kind: str = "",
+    entity_id: str = "",
+    issues: List[LoadIssue] | None = None,
+    copy: bool = True,
 ) -> Dict[str, Dict[str, Any]]:
-    """A deep copy of an entity attribute list in the ``{name: {instance: value}}`` shape."""
+    """A deep copy of an entity attribute list in the ``{name: {instance: value}}`` shape.
+
+    With ``copy=False`` instance maps already in that shape (a dict with string keys)
+    and values are shared with ``raw``, not copied (for callers that mutate neither).
+    """
     if raw is None:
         return {}
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         if issues is not None:
             issues.append(
                 LoadIssue(
@@ -134,7 +153,9 @@ def normalize_attributes(
             name = str(name)
         if instances is None:
             continue  # a null attribute is an absent attribute
-        if type(instances) is dict or isinstance(instances, Mapping):
+        if not copy and type(instances) is dict and _str_keyed(instances):
+            out[name] = instances
+        elif type(instances) is dict or isinstance(instances, Mapping):
             out[name] = {
                 k if type(k) is str else str(k): json_copy(v) for k, v in instances.items()
             }
@@ -175,7 +196,9 @@ def normalize_breakpoints(raw: Any, entity_id: str = "", issues: List[LoadIssue]
     if raw is None:
         return []
     items: Iterable[Any]
-    if isinstance(raw, Mapping):  # Firebase arrays sometimes arrive as {"0": ..., "1": ...}
+    if type(raw) is list:
+        items = raw
+    elif isinstance(raw, Mapping):  # Firebase arrays sometimes arrive as {"0": ..., "1": ...}
         try:
             items = [raw[k] for k in sorted(raw, key=lambda k: int(k))]
         except (TypeError, ValueError):
@@ -210,12 +233,19 @@ def normalize_breakpoints(raw: Any, entity_id: str = "", issues: List[LoadIssue]
     return out
 
 
-def normalize_node(raw: Mapping, issues: List[LoadIssue] | None = None, node_id: str = "") -> dict:
-    """A normalised deep copy of a node (``node_id`` used when the dict has no ``id``)."""
+def normalize_node(
+    raw: Mapping, issues: List[LoadIssue] | None = None, node_id: str = "", copy: bool = True
+) -> dict:
+    """A normalised deep copy of a node (``node_id`` used when the dict has no ``id``).
+
+    ``copy=False``: a new top-level dict whose nested values are shared with ``raw``.
+    """
     issues = issues if issues is not None else []
-    node = _shallow_json_copy(raw, ("attributes",))
+    node = _shallow_json_copy(raw, ("attributes",), copy)
     node["id"] = str(node.get("id") or node_id)
-    node["attributes"] = normalize_attributes(raw.get("attributes"), "node", node["id"], issues)
+    node["attributes"] = normalize_attributes(
+        raw.get("attributes"), "node", node["id"], issues, copy
+    )
     _normalize_point(node, "node", issues)
     return node
 
@@ -225,15 +255,22 @@ def normalize_section(
     connection_id: str,
     section_id: str = "",
     issues: List[LoadIssue] | None = None,
+    copy: bool = True,
 ) -> dict:
-    """A normalised deep copy of a section; ``multi_attributes`` is read as ``attributes``."""
+    """A normalised deep copy of a section; ``multi_attributes`` is read as ``attributes``.
+
+    ``copy=False``: a new top-level dict whose nested values are shared with ``raw``.
+    """
     issues = issues if issues is not None else []
-    section = _shallow_json_copy(raw, ("attributes", "multi_attributes"))
+    section = _shallow_json_copy(raw, ("attributes", "multi_attributes"), copy)
     section["id"] = str(section.get("id") or section_id)
-    multi = normalize_attributes(raw.get("multi_attributes"), "section", section["id"], issues)
-    attrs = normalize_attributes(raw.get("attributes"), "section", section["id"], issues)
+    sid = section["id"]
+    multi = normalize_attributes(raw.get("multi_attributes"), "section", sid, issues, copy)
+    attrs = normalize_attributes(raw.get("attributes"), "section", sid, issues, copy)
     for name, instances in attrs.items():
-        multi.setdefault(name, {}).update(instances)
+        merged = multi.get(name)
+        # a new map (never update one shared with the input)
+        multi[name] = dict(instances) if merged is None else {**merged, **instances}
     section["attributes"] = multi
     section["connection_id"] = str(connection_id)
     _normalize_point(section, "section", issues)
@@ -241,14 +278,19 @@ def normalize_section(
 
 
 def normalize_connection(
-    raw: Mapping, issues: List[LoadIssue] | None = None, connection_id: str = ""
+    raw: Mapping, issues: List[LoadIssue] | None = None, connection_id: str = "", copy: bool = True
 ) -> dict:
-    """A normalised deep copy of a connection, its embedded sections normalised too."""
+    """A normalised deep copy of a connection, its embedded sections normalised too.
+
+    ``copy=False``: new top-level dicts whose nested values are shared with ``raw``.
+    """
     issues = issues if issues is not None else []
-    conn = _shallow_json_copy(raw, ("attributes", "sections"))
+    conn = _shallow_json_copy(raw, ("attributes", "sections"), copy)
     cid = str(conn.get("id") or connection_id)
     conn["id"] = cid
-    conn["attributes"] = normalize_attributes(raw.get("attributes"), "connection", cid, issues)
+    conn["attributes"] = normalize_attributes(
+        raw.get("attributes"), "connection", cid, issues, copy
+    )
     raw_bp = conn.get("breakpoints")
     bp = normalize_breakpoints(raw_bp, cid, issues)
     if raw_bp not in (None, []) and bp != raw_bp:
@@ -263,18 +305,18 @@ def normalize_connection(
             conn[end] = str(value)
     raw_sections = raw.get("sections")
     sections: Dict[str, dict] = {}
-    if isinstance(raw_sections, Mapping):
+    if type(raw_sections) is dict or isinstance(raw_sections, Mapping):
         for sid, sdata in raw_sections.items():
-            if not isinstance(sdata, Mapping):
+            if type(sdata) is not dict and not isinstance(sdata, Mapping):
                 issues.append(
                     LoadIssue("section", str(sid), f"on span {cid} is not an object; skipped")
                 )
                 continue
-            sections[str(sid)] = normalize_section(sdata, cid, str(sid), issues)
+            sections[str(sid)] = normalize_section(sdata, cid, str(sid), issues, copy)
     elif isinstance(raw_sections, list):
         for sdata in raw_sections:
             if isinstance(sdata, Mapping) and sdata.get("id"):
-                sections[str(sdata["id"])] = normalize_section(sdata, cid, "", issues)
+                sections[str(sdata["id"])] = normalize_section(sdata, cid, "", issues, copy)
             else:
                 issues.append(LoadIssue("section", "?", f"on span {cid} has no id; skipped"))
     elif raw_sections is not None:
@@ -300,7 +342,7 @@ def _iter_raw(raw: Any, kind: str, issues: List[LoadIssue]) -> Iterable[Tuple[st
         pairs = [("", item) for item in raw]
     out = []
     for fallback, item in pairs:
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             issues.append(
                 LoadIssue(
                     kind,
@@ -316,16 +358,21 @@ def _iter_raw(raw: Any, kind: str, issues: List[LoadIssue]) -> Iterable[Tuple[st
     return out
 
 
-def build_snapshot(nodes: Any = None, connections: Any = None, photos: Any = None) -> Snapshot:
+def build_snapshot(
+    nodes: Any = None, connections: Any = None, photos: Any = None, *, copy: bool = True
+) -> Snapshot:
     """Normalise the three list responses (nodes, connections, photos) into a Snapshot.
 
     Each argument may be a list of dicts (as the list routes return) or an
     id-keyed map. Duplicate ids keep the first occurrence and are reported.
+    With ``copy=False`` the entities are new top-level dicts whose nested values
+    (attribute instance maps, unknown fields) are shared with the input: for a
+    caller that mutates neither the input nor the snapshot (building layers).
     """
     snap = Snapshot()
     issues = snap.issues
     for fallback, raw in _iter_raw(nodes, "node", issues):
-        node = normalize_node(raw, issues, fallback)
+        node = normalize_node(raw, issues, fallback, copy)
         if node["id"] in snap.nodes:
             issues.append(
                 LoadIssue("node", node["id"], "duplicate id; the first one listed is kept")
@@ -333,7 +380,7 @@ def build_snapshot(nodes: Any = None, connections: Any = None, photos: Any = Non
             continue
         snap.nodes[node["id"]] = node
     for fallback, raw in _iter_raw(connections, "connection", issues):
-        conn = normalize_connection(raw, issues, fallback)
+        conn = normalize_connection(raw, issues, fallback, copy)
         if conn["id"] in snap.connections:
             issues.append(
                 LoadIssue("connection", conn["id"], "duplicate id; the first one listed is kept")
@@ -384,6 +431,8 @@ def sections_of(connections: Iterable[Mapping]) -> List[dict]:
 def photo_count(entity: Mapping) -> int:
     """Number of photos associated with a node or section (its ``photos`` map)."""
     photos = entity.get("photos")
+    if type(photos) is dict or type(photos) is list:
+        return len(photos)
     return len(photos) if isinstance(photos, (Mapping, list)) else 0
 
 

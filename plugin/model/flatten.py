@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
 
-from .attributes import display_value, infer_field_kind, to_field_value
+from .attributes import display_value, infer_field_kind, storable_text, to_field_value
 from .entities import photo_count
 
 KINDS = ("node", "connection", "section")
@@ -162,6 +162,96 @@ def flatten(
                 f"fit the {spec.kind} field {spec.name!r} ({exc}); rebuild the layer schema"
             ) from None
     return row
+
+
+def _system_values(kind: str, sync_states: Mapping[Any, str] | None):
+    """``fn(entity) -> [system field values]`` in :data:`SYSTEM_FIELDS` order."""
+
+    def state(entity: Mapping[str, Any]) -> str:
+        return sync_states.get(entity.get("id"), "") if sync_states else ""
+
+    if kind == "node":
+        return lambda e: [e.get("id"), photo_count(e), state(e)]
+    if kind == "connection":
+        return lambda e: [e.get("id"), e.get("node_id_1"), e.get("node_id_2"), state(e)]
+    return lambda e: [e.get("id"), e.get("connection_id"), photo_count(e), state(e)]
+
+
+def _text_value(value: Any) -> Any:
+    """``to_field_value(value, "text")`` with a fast path for plain strings."""
+    if type(value) is str:
+        return value if value.isascii() and "\x00" not in value else storable_text(value)
+    return None if value is None else to_field_value(value, "text")
+
+
+def schema_and_rows(
+    kind: str,
+    entities: Iterable[Mapping[str, Any]],
+    sync_states: Mapping[Any, str] | None = None,
+) -> Tuple[List[FieldSpec], List[List[Any]]]:
+    """``schema_for(kind, entities)`` and each entity's ``flatten`` values in field order, in
+    one pass (each attribute's display value is computed once).
+
+    ``sync_states`` maps an entity id to its ``kp_sync`` text (default ``""``). The result is
+    the same as ``[[flatten(kind, e, schema, state)[f.name] for f in schema] for e in
+    entities]`` with ``schema = schema_for(kind, entities)``.
+    """
+    _check_kind(kind)
+    entities = entities if type(entities) is list else list(entities)
+    show = display_value
+    values: Dict[str, list] = {}
+    shown: List[Dict[str, Any]] = []
+    for entity in entities:
+        row_values = {}
+        for name, instances in (entity.get("attributes") or {}).items():
+            value = show(instances)
+            row_values[name] = value
+            column = values.get(name)
+            if column is None:
+                values[name] = [value]
+            else:
+                column.append(value)
+        shown.append(row_values)
+    specs = list(SYSTEM_FIELDS[kind])
+    taken = [s.name for s in specs]
+    for attribute in sorted(values):
+        name = field_name_for(attribute, taken)
+        taken.append(name)
+        specs.append(FieldSpec(name, attribute, infer_field_kind(values[attribute])))
+    del values
+    system = _system_values(kind, sync_states)
+    attr_specs = specs[len(SYSTEM_FIELDS[kind]) :]
+    if all(spec.kind == "text" for spec in attr_specs):
+        names = [spec.attribute for spec in attr_specs]
+        text = _text_value
+        rows = [
+            system(entity) + [text(row_values.get(n)) for n in names]
+            for entity, row_values in zip(entities, shown)
+        ]
+        return specs, rows
+    rows = []
+    for entity, row_values in zip(entities, shown):
+        row = system(entity)
+        for spec in attr_specs:
+            value = row_values.get(spec.attribute)
+            if value is None:
+                row.append(None)
+            elif spec.kind == "text":
+                row.append(_text_value(value))
+            else:
+                row.append(_checked_value(kind, entity, spec, value))
+        rows.append(row)
+    return specs, rows
+
+
+def _checked_value(kind: str, entity: Mapping[str, Any], spec: FieldSpec, value: Any) -> Any:
+    try:
+        return to_field_value(value, spec.kind)
+    except ValueError as exc:
+        raise ValueError(
+            f"{kind} {entity.get('id')}: attribute {spec.attribute!r} value {value!r} does not "
+            f"fit the {spec.kind} field {spec.name!r} ({exc}); rebuild the layer schema"
+        ) from None
 
 
 def _point(entity: Mapping[str, Any]) -> Coord | None:

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -156,42 +157,76 @@ def baseline(prepared, path):
         first = False
 
 
-def breakdown(job_id, nodes, conns, photos) -> dict:
-    """Seconds per stage of one build: the model's part, then the layers room's own work."""
-    from plugin.layers.geopackage import KINDS, JobData, base_rows, build_features, qgs_fields
-    from plugin.model.entities import build_snapshot
-    from plugin.model.flatten import flatten, schema_for
+# (label, module, function) of the plugin's build, timed in place during one extra run
+STAGES = (
+    ("model build_snapshot", "plugin.layers.geopackage", "build_snapshot"),
+    ("model schema_and_rows", "plugin.layers.geopackage", "schema_and_rows"),
+    ("QgsFeature + geometry", "plugin.layers.geopackage", "row_features"),
+    ("OGR layer writes", "plugin.layers.geopackage", "write_layer"),
+    ("photos table rows", "plugin.layers.geopackage", "photo_table"),
+    ("kp_base JSON", "plugin.layers.geopackage", "base_rows"),
+    ("kp_base insert", "plugin.layers.geopackage", "write_base_rows"),
+    ("finalize (move file)", "plugin.layers.geopackage", "finalize_job_gpkg"),
+    ("add styled layers", "plugin.layers.project", "add_job_layers"),
+)
 
-    out = {}
-    t = time.perf_counter()
-    snap = build_snapshot(nodes, conns, None)
-    out["model build_snapshot"] = time.perf_counter() - t
-    out["model schema_for"] = out["model flatten"] = out["features (incl. flatten)"] = 0.0
-    for kind in KINDS:
-        entities = list(snap.entities(kind).values())
+
+@contextmanager
+def timed_stages(out: dict):
+    """Wrap the stage functions so each call adds its seconds to ``out[label]``."""
+    import importlib
+
+    saved = []
+    for label, module_name, name in STAGES:
+        module = importlib.import_module(module_name)
+        original = getattr(module, name)
+        out.setdefault(label, 0.0)
+
+        def wrapper(*args, _f=original, _label=label, **kwargs):
+            t = time.perf_counter()
+            try:
+                return _f(*args, **kwargs)
+            finally:
+                out[_label] += time.perf_counter() - t
+
+        saved.append((module, name, original))
+        setattr(module, name, wrapper)
+    try:
+        yield out
+    finally:
+        for module, name, original in saved:
+            setattr(module, name, original)
+
+
+def breakdown(job_id, nodes, conns, photos, prepared, tmp, project) -> tuple:
+    """Seconds per stage of one plugin build and of one baseline run (functions timed in place)."""
+    from plugin.layers.geopackage import bulk_build
+
+    ours: dict = {}
+    gc.collect()
+    with timed_stages(ours):
         t = time.perf_counter()
-        schema = schema_for(kind, entities)
-        out["model schema_for"] += time.perf_counter() - t
+        pipeline(job_id, nodes, conns, photos, os.path.join(tmp, "stages.gpkg"), project)
+        total = time.perf_counter() - t
+    project.clear()
+    ours["other"] = total - sum(ours.values())
+    base: dict = {}
+    gc.collect()
+    with timed_stages(base):
         t = time.perf_counter()
-        for entity in entities:
-            flatten(kind, entity, schema)
-        out["model flatten"] += time.perf_counter() - t
-        t = time.perf_counter()
-        build_features(kind, entities, schema, qgs_fields(schema), snap.nodes)
-        out["features (incl. flatten)"] += time.perf_counter() - t
-    out["QgsFeature + geometry"] = out.pop("features (incl. flatten)") - out["model flatten"]
-    snap.photos = {p["id"]: p for p in photos}
-    t = time.perf_counter()
-    base_rows(JobData(job_id, "x", nodes, conns, photos), snap)
-    out["kp_base JSON"] = time.perf_counter() - t
-    return out
+        with bulk_build():
+            baseline(prepared, os.path.join(tmp, "stages-base.gpkg"))
+        total = time.perf_counter() - t
+    base.pop("QgsFeature + geometry", None)
+    base = {"QgsFeature + geometry": total - base["OGR layer writes"], **base}
+    return {k: v for k, v in ours.items() if v > 0.0005}, {
+        k: v for k, v in base.items() if v > 0.0005
+    }
 
 
 def main() -> dict:
     from qgis.PyQt.QtCore import QCoreApplication
     from qgis.PyQt.QtGui import QGuiApplication
-
-    from plugin.layers.geopackage import bulk_build
 
     running = QCoreApplication.instance()
     if running is not None and not isinstance(running, QGuiApplication):
@@ -203,6 +238,8 @@ def main() -> dict:
         return {}
     qgis_app()
     from qgis.core import QgsProject
+
+    from plugin.layers.geopackage import bulk_build
 
     t0 = time.perf_counter()
     job_id, nodes, conns, photos = generate_job()
@@ -260,11 +297,15 @@ def main() -> dict:
         f"ratio plugin/baseline: {ratio:.2f}x best/best, {median:.2f}x median of run pairs "
         "(goal <= 1.5x)"
     )
-    with bulk_build():
-        parts = breakdown(job_id, nodes, conns, photos)
+    with tempfile.TemporaryDirectory() as tmp:
+        parts, base_parts = breakdown(job_id, nodes, conns, photos, prepared, tmp, project)
     print(
-        "stages of one build, as multiples of the baseline: "
+        "stages of one plugin build, as multiples of the best baseline: "
         + ", ".join(f"{name} {seconds / best_base:.2f}x" for name, seconds in parts.items())
+    )
+    print(
+        "stages of one baseline run: "
+        + ", ".join(f"{name} {seconds / best_base:.2f}x" for name, seconds in base_parts.items())
     )
     model = sum(v for k, v in parts.items() if k.startswith("model "))
     print(
