@@ -40,7 +40,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, QMetaType, QVariant
 
 from .. import qgis_log
-from ..model.attributes import infer_field_kind, to_field_value
+from ..model.attributes import infer_field_kind, json_encoder, to_field_value
 from ..model.entities import LoadIssue, Snapshot, build_snapshot
 from ..model.flatten import (
     FieldSpec,
@@ -301,10 +301,13 @@ def photo_records(raw: Any, issues: List[LoadIssue]) -> Dict[str, Mapping[str, A
     return out
 
 
-_TEXT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_TEXT = json_encoder(sort_keys=True, ensure_ascii=False)
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _photo_value(value: Any) -> Any:
+    if type(value) in _SCALARS:
+        return value
     return _TEXT(value) if isinstance(value, (dict, list)) else value
 
 
@@ -316,6 +319,9 @@ def _schema_from_values(values: Mapping[str, list]) -> List[FieldSpec]:
         taken.append(name)
         specs.append(FieldSpec(name, str(key), infer_field_kind(values[key])))
     return specs
+
+
+_CELL_TYPES = {"text": str, "int": int, "real": float, "bool": bool}
 
 
 def _photo_cell(value: Any, kind: str) -> Any:
@@ -331,20 +337,32 @@ def photo_table(photos: Sequence[Mapping[str, Any]]) -> Tuple[List[FieldSpec], L
     """Schema and rows of the photos table in one pass (objects become JSON text once)."""
     flat: List[Dict[str, Any]] = []
     values: Dict[str, list] = {}
+    scalars = _SCALARS
     for photo in photos:
         cells = {}
         for key, value in photo.items():
             if key != "id":
-                value = _photo_value(value)
+                if type(value) not in scalars:
+                    value = _photo_value(value)
                 cells[key] = value
-                values.setdefault(key, []).append(value)
+                column = values.get(key)
+                if column is None:
+                    values[key] = [value]
+                else:
+                    column.append(value)
         flat.append(cells)
     schema = _schema_from_values(values)
-    columns = [(spec.attribute, spec.kind) for spec in schema[1:]]
-    rows = [
-        [photo.get("id")] + [_photo_cell(cells.get(attribute), kind) for attribute, kind in columns]
-        for photo, cells in zip(photos, flat)
-    ]
+    del values
+    # a value already of the field's Python type is stored as is (what _photo_cell returns)
+    columns = [(spec.attribute, _CELL_TYPES[spec.kind], spec.kind) for spec in schema[1:]]
+    cell = _photo_cell
+    rows = []
+    for photo, cells in zip(photos, flat):
+        row = [photo.get("id")]
+        for attribute, fast, kind in columns:
+            value = cells.get(attribute)
+            row.append(value if value is None or type(value) is fast else cell(value, kind))
+        rows.append(row)
     return schema, rows
 
 
@@ -385,7 +403,7 @@ def _raw_items(raw: Any) -> List[Tuple[str, Mapping]]:
     return out
 
 
-_ENCODE = json.JSONEncoder(separators=(",", ":")).encode  # ASCII output encodes fastest
+_ENCODE = json_encoder()  # ASCII output encodes fastest
 
 
 def base_rows(job: JobData, snap: Snapshot) -> List[Tuple[str, str, Optional[str], str]]:

@@ -119,8 +119,52 @@ def is_time_bucket(obj: Any) -> bool:
     return _time_bucket_text(obj) is not None
 
 
+_PROBE = {"b": [1.5, -0.0, 10**20, 'é\u2028"', None, True], "a": {"x": 1e300}}
+
+
+def json_encoder(*, sort_keys: bool = False, ensure_ascii: bool = True) -> Callable[[Any], str]:
+    """A compact JSON encoder ``fn(value) -> str`` (separators ``,`` and ``:``) built once.
+
+    Same text as ``json.JSONEncoder`` with these options; for bulk work it reuses one
+    C encoder instead of building one per call (falls back to ``JSONEncoder.encode``
+    where the interpreter's C encoder differs). Values must not be circular (JSON
+    data from the server never is).
+    """
+    plain = json.JSONEncoder(
+        separators=(",", ":"),
+        sort_keys=sort_keys,
+        ensure_ascii=ensure_ascii,
+        check_circular=False,
+    )
+    try:
+        from json import encoder as json_c
+
+        iterencode = json_c.c_make_encoder(
+            None,
+            plain.default,
+            json_c.c_encode_basestring_ascii if ensure_ascii else json_c.c_encode_basestring,
+            None,
+            ":",
+            ",",
+            sort_keys,
+            False,
+            True,
+        )
+
+        def encode(value: Any) -> str:
+            if type(value) is dict or type(value) is list:
+                return "".join(iterencode(value, 0))
+            return plain.encode(value)
+
+        if encode(_PROBE) != plain.encode(_PROBE):
+            return plain.encode
+        return encode
+    except Exception:  # noqa: BLE001 - no usable C encoder here: the plain one
+        return plain.encode
+
+
 # One encoder for every call (json.dumps builds a new one per call with these options).
-_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode
+_COMPACT = json_encoder(sort_keys=True, ensure_ascii=False)
 
 
 def compact_json(value: Any) -> str:
@@ -199,6 +243,8 @@ def _value_kind(value: Any) -> str | None:
 
 
 _PLAIN_TYPES = frozenset((str, bool, int, float))
+_BOOL_ONLY = frozenset((bool,))
+_NUMBER_TYPES = frozenset((int, float))
 
 
 def infer_field_kind(values: Iterable[Any]) -> str:
@@ -212,7 +258,20 @@ def infer_field_kind(values: Iterable[Any]) -> str:
     types = set(map(type, values))
     types.discard(type(None))
     if not types or (str in types and types <= _PLAIN_TYPES):
-        return "text"  # fast path, same answer as the loop below (a str always gives text)
+        return "text"  # fast paths, same answers as the loop below (a str always gives text)
+    if types == _BOOL_ONLY:
+        return "bool"
+    if types <= _NUMBER_TYPES:  # exact int/float only: ranges checked in C loops
+        ints = [v for v in values if type(v) is int] if float in types else None
+        if float in types:
+            floats = [v for v in values if type(v) is float]
+            if not all(map(math.isfinite, floats)):
+                return "text"
+        else:
+            ints = [v for v in values if v is not None]
+        if ints and not (INT64_MIN <= min(ints) and max(ints) <= INT64_MAX):
+            return "text"
+        return "real" if float in types else "int"
     kinds = set()
     for v in values:
         k = _value_kind(v)
