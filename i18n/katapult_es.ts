@@ -255,6 +255,11 @@
         </message>
         <message>
             <location filename="../plugin/processing/base.py" />
+            <source>Job GeoPackage</source>
+            <translation>GeoPackage del trabajo</translation>
+        </message>
+        <message>
+            <location filename="../plugin/processing/base.py" />
             <source>Cannot connect to Katapult: {error}. Set an API key in the plugin settings, pass AUTHCFG, or set KATAPULT_API_KEY.</source>
             <translation>No se puede conectar con Katapult: {error}. Defina una clave de API en la configuración del complemento, pase AUTHCFG o defina KATAPULT_API_KEY.</translation>
         </message>
@@ -641,11 +646,6 @@
             <location filename="../plugin/layers/geopackage.py" />
             <source>Writing {layer}</source>
             <translation>Escribiendo {layer}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/layers/geopackage.py" />
-            <source>Writing photos</source>
-            <translation>Escribiendo las fotos</translation>
         </message>
         <message>
             <location filename="../plugin/layers/geopackage.py" />
@@ -2047,11 +2047,6 @@
         <name>PullAlgorithm</name>
         <message>
             <location filename="../plugin/processing/alg_pull.py" />
-            <source>Job GeoPackage</source>
-            <translation>GeoPackage del trabajo</translation>
-        </message>
-        <message>
-            <location filename="../plugin/processing/alg_pull.py" />
             <source>{UPDATED} updated, {ADDED} added, {DELETED} deleted, {MERGED} merged, {CONFLICTS} new conflict(s).</source>
             <translation>{UPDATED} actualizados, {ADDED} añadidos, {DELETED} borrados, {MERGED} fusionados, {CONFLICTS} conflicto(s) nuevo(s).</translation>
         </message>
@@ -2063,11 +2058,6 @@
     </context>
     <context>
         <name>PushAlgorithm</name>
-        <message>
-            <location filename="../plugin/processing/alg_push.py" />
-            <source>Job GeoPackage</source>
-            <translation>GeoPackage del trabajo</translation>
-        </message>
         <message>
             <location filename="../plugin/processing/alg_push.py" />
             <source>Failed operations and why</source>
@@ -2106,11 +2096,6 @@
     </context>
     <context>
         <name>QaAlgorithm</name>
-        <message>
-            <location filename="../plugin/processing/alg_qa.py" />
-            <source>Job GeoPackage</source>
-            <translation>GeoPackage del trabajo</translation>
-        </message>
         <message>
             <location filename="../plugin/processing/alg_qa.py" />
             <source>QA issues</source>
@@ -2554,11 +2539,6 @@
     </context>
     <context>
         <name>UploadPhotosAlgorithm</name>
-        <message>
-            <location filename="../plugin/processing/alg_uploadphotos.py" />
-            <source>Job GeoPackage</source>
-            <translation>GeoPackage del trabajo</translation>
-        </message>
         <message>
             <location filename="../plugin/processing/alg_uploadphotos.py" />
             <source>Folder of photos</source>
