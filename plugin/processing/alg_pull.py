@@ -1,7 +1,7 @@
 """katapult:pull — bring a job GeoPackage up to date with the server (three-way merge)."""
 from __future__ import annotations
 
-from qgis.core import QgsProcessingOutputNumber, QgsProcessingParameterFile
+from qgis.core import QgsProcessingOutputNumber
 
 from .base import KatapultAlgorithm
 
@@ -15,26 +15,20 @@ class PullAlgorithm(KatapultAlgorithm):
             "conflict is stored in the GeoPackage for the conflict dialog (nothing is decided "
             "for you) and that feature is not pushed until it is resolved. Push first: a pull "
             "waits until the GeoPackage has no edits left to send.")
-    INPUT = "INPUT"
     OUTPUTS = (("UPDATED", "Features updated"), ("ADDED", "Features added"),
                ("DELETED", "Features deleted"), ("MERGED", "Features merged"),
                ("CONFLICTS", "New conflicts"), ("OPEN_CONFLICTS", "Unresolved conflicts"))
 
     def initAlgorithm(self, config=None):
         self.add_connection_parameters()
-        self.addParameter(QgsProcessingParameterFile(
-            self.INPUT, self.tr("Job GeoPackage"), extension="gpkg"))
+        self.add_job_gpkg_parameter()
         for key, label in self.OUTPUTS:
             self.addOutput(QgsProcessingOutputNumber(key, self.tr(label)))
 
     def processAlgorithm(self, parameters, context, feedback):
-        from ..layers.sync_io import job_id_of, pull_gpkg
+        from ..layers.sync_io import pull_gpkg
 
-        path = self.parameterAsFile(parameters, self.INPUT, context)
-        try:
-            job_id_of(path)
-        except Exception as exc:  # noqa: BLE001 (a sentence naming the file)
-            raise self.fail(exc) from None
+        path, _job_id = self.job_gpkg(parameters, context)
         client = self.client(parameters, context)
         try:
             summary = pull_gpkg(path, client, self.cancel_token(feedback))

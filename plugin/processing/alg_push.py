@@ -4,7 +4,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterFile,
 )
 
 from .base import KatapultAlgorithm
@@ -19,7 +18,6 @@ class PushAlgorithm(KatapultAlgorithm):
             "creates a duplicate: what was acknowledged is not sent twice, what was not is "
             "sent again. Reports the operations planned, requests sent, done, failed (with the "
             "server's message) and held (waiting for a failed operation or a conflict).")
-    INPUT = "INPUT"
     OUTPUTS = (("PLANNED", "Operations planned"), ("SENT", "Requests sent"),
                ("DONE", "Operations done"), ("FAILED", "Operations failed"),
                ("HELD", "Operations held"), ("PENDING", "Operations still waiting"))
@@ -27,22 +25,17 @@ class PushAlgorithm(KatapultAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.add_connection_parameters()
-        self.addParameter(QgsProcessingParameterFile(
-            self.INPUT, self.tr("Job GeoPackage"), extension="gpkg"))
+        self.add_job_gpkg_parameter()
         for key, label in self.OUTPUTS:
             self.addOutput(QgsProcessingOutputNumber(key, self.tr(label)))
         self.addOutput(QgsProcessingOutputString(
             self.FAILURES, self.tr("Failed operations and why")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        from ..layers.sync_io import job_id_of, push_gpkg
+        from ..layers.sync_io import push_gpkg
         from ..sync.executor import AUTH, CANCELLED, OFFLINE
 
-        path = self.parameterAsFile(parameters, self.INPUT, context)
-        try:
-            job_id_of(path)
-        except Exception as exc:  # noqa: BLE001 (a sentence naming the file)
-            raise self.fail(exc) from None
+        path, _job_id = self.job_gpkg(parameters, context)
         client = self.client(parameters, context)
 
         def progress(done: int, total: int) -> None:

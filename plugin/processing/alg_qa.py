@@ -7,7 +7,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
@@ -23,7 +22,6 @@ class QaAlgorithm(KatapultAlgorithm):
     HELP = ("Runs the field-data QA rules on a downloaded job GeoPackage (its working copy) and "
             "writes one point per finding: rule, severity, feature id and what to fix. "
             "No network.")
-    INPUT = "INPUT"
     OUTPUT = "OUTPUT"
     COUNT = "COUNT"
     ERRORS = "ERRORS"
@@ -37,8 +35,7 @@ class QaAlgorithm(KatapultAlgorithm):
     )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(
-            self.INPUT, self.tr("Job GeoPackage"), extension="gpkg"))
+        self.add_job_gpkg_parameter()
         defaults = QaConfig()
         for key, label, attr in self.THRESHOLDS:
             self.addParameter(QgsProcessingParameterNumber(

@@ -47,7 +47,6 @@ class UploadPhotosAlgorithm(KatapultAlgorithm):
             "a photo already uploaded (same content) is never sent again. Photos nothing "
             "matches, or whose clues disagree, are listed as unmatched and not uploaded; "
             "refused files are listed with the reason. Dry run: match and list only.")
-    INPUT = "INPUT"
     FOLDER = "FOLDER"
     MAX_DISTANCE = "MAX_DISTANCE"
     USE_GPS = "USE_GPS"
@@ -63,8 +62,7 @@ class UploadPhotosAlgorithm(KatapultAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.add_connection_parameters()
-        self.addParameter(QgsProcessingParameterFile(
-            self.INPUT, self.tr("Job GeoPackage"), extension="gpkg"))
+        self.add_job_gpkg_parameter()
         self.addParameter(QgsProcessingParameterFile(
             self.FOLDER, self.tr("Folder of photos"), QgsProcessingParameterFile.Folder))
         self.addParameter(QgsProcessingParameterNumber(
@@ -97,23 +95,18 @@ class UploadPhotosAlgorithm(KatapultAlgorithm):
         return fields
 
     def processAlgorithm(self, parameters, context, feedback):
-        from ..layers.sync_io import job_id_of
         from ..photos.batch import execute_batch, list_folder, prepare_batch, scan_for_import
         from ..photos.planning import UploadTarget
         from ..photos.qgis_exif import read_exif_qgis
         from ..photos.store import PhotoStore
 
-        path = self.parameterAsFile(parameters, self.INPUT, context)
         folder = self.parameterAsFile(parameters, self.FOLDER, context)
         use_gps = self.parameterAsBool(parameters, self.USE_GPS, context)
         use_time = self.parameterAsBool(parameters, self.USE_TIME, context)
         dry_run = self.parameterAsBool(parameters, self.DRY_RUN, context)
         association = self.ASSOCIATIONS[self.parameterAsEnum(parameters, self.ASSOCIATION,
                                                              context)]
-        try:
-            job_id = job_id_of(path)
-        except Exception as exc:  # noqa: BLE001 (a sentence naming the file)
-            raise self.fail(exc) from None
+        path, job_id = self.job_gpkg(parameters, context)
         if not folder or not os.path.isdir(folder):
             raise self.fail(ValueError(self.tr(
                 "Photo folder {0} does not exist; give an existing folder (FOLDER).").format(

@@ -5,6 +5,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterAuthConfig,
+    QgsProcessingParameterFile,
     QgsProcessingParameterString,
 )
 from qgis.PyQt.QtCore import QCoreApplication
@@ -25,6 +26,7 @@ class KatapultAlgorithm(QgsProcessingAlgorithm):
 
     AUTHCFG = "AUTHCFG"
     BASE_URL = "BASE_URL"
+    INPUT = "INPUT"
     NAME = ""
     DISPLAY = ""
     HELP = ""
@@ -69,6 +71,21 @@ class KatapultAlgorithm(QgsProcessingAlgorithm):
             optional=True,
         )
         self.addParameter(url)
+
+    def add_job_gpkg_parameter(self) -> None:
+        """The ``INPUT`` parameter: a downloaded job's GeoPackage."""
+        self.addParameter(QgsProcessingParameterFile(
+            self.INPUT, self.tr("Job GeoPackage"), extension="gpkg"))
+
+    def job_gpkg(self, parameters, context) -> tuple:
+        """``(path, job_id)`` of the ``INPUT`` GeoPackage; a clear error if it is not a job."""
+        from ..layers.sync_io import job_id_of
+
+        path = self.parameterAsFile(parameters, self.INPUT, context)
+        try:
+            return path, job_id_of(path)
+        except Exception as exc:  # noqa: BLE001 (a sentence naming the file)
+            raise self.fail(exc) from None
 
     def client(self, parameters, context, governor=None):
         """A :class:`KatapultClient` for these parameters (raises a clear Processing error)."""
