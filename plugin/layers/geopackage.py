@@ -19,10 +19,23 @@ import os
 import re
 import sqlite3
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import (
+    Any,
+    Callable,
+    Deque,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from qgis.core import (
     Qgis,
@@ -682,15 +695,89 @@ def write_job_gpkg(
     return report
 
 
+class _LayerWriter:
+    """Writes layers into one file on a single background thread, in submission order.
+
+    OGR's writes run in C with the GIL released, so the caller builds the next
+    layer's rows and features (Python) while the previous layer is written. At
+    most ``depth`` layers wait or run at once (bounded memory); a failed write
+    raises at the next :meth:`submit` or at :meth:`finish`. The features are
+    released on the caller's thread: each QgsFeature destructor drops and retakes
+    the GIL, which done by the writer thread would make both threads wait on
+    each other.
+    """
+
+    def __init__(self, path: str, depth: int = 3) -> None:
+        self._path = path
+        self._depth = depth
+        self._first = True
+        self._pending: Deque[Tuple[Future, list]] = deque()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="katapult-gpkg")
+
+    def submit(self, layer_name: str, fields: QgsFields, wkb_type, features: list) -> None:
+        """Queue one layer (the first one creates the file); the caller must not reuse
+        ``features`` (it is emptied once written)."""
+        while self._pending and (len(self._pending) >= self._depth or self._pending[0][0].done()):
+            self._pop()
+        future = self._pool.submit(
+            write_layer, self._path, layer_name, fields, wkb_type, features, self._first
+        )
+        self._pending.append((future, features))
+        self._first = False
+
+    def _pop(self) -> None:
+        future, features = self._pending.popleft()
+        try:
+            future.result()
+        finally:
+            features.clear()  # freed here, on the caller's thread
+
+    def finish(self) -> None:
+        """Wait until every queued layer is written (raises the first failure)."""
+        while self._pending:
+            self._pop()
+
+    def close(self) -> None:
+        """Drop what has not started, wait for the running write, end the thread."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for _future, features in self._pending:
+            features.clear()
+        self._pending.clear()
+
+
 def _build(job: JobData, tmp: str, report: LoadReport, step, pick_lists) -> None:
     """Write layers, kp_base and kp_meta of ``job`` into the new file ``tmp``."""
+    writer = _LayerWriter(tmp)
+    try:
+        _build_with(writer, job, tmp, report, step, pick_lists)
+    finally:
+        writer.close()
+
+
+def _build_with(
+    writer: _LayerWriter, job: JobData, tmp: str, report: LoadReport, step, pick_lists
+) -> None:
     step(0.0, tr("Reading job data"))
+    issues: List[LoadIssue] = []
+    photos = photo_records(job.photos, issues)  # read-only here: no deep copy
+    # The photos table first: the writer thread starts while the layers are mapped.
+    photo_spec, photo_rows = photo_table(list(photos.values()))
+    fields = qgs_fields(photo_spec)
+    features = []
+    for values in photo_rows:
+        feature = QgsFeature(fields)
+        feature.setAttributes(values)
+        features.append(feature)
+    del photo_rows
+    writer.submit(PHOTOS_TABLE, fields, WKB.NoGeometry, features)
+    report.counts[PHOTOS_TABLE] = len(features)
+    del features
     # Nothing below mutates the snapshot or the parsed JSON: share their nested values.
     snap = build_snapshot(job.nodes, job.connections, None, copy=False)
-    snap.photos = photo_records(job.photos, snap.issues)  # read-only here: no deep copy
+    snap.photos = photos
+    snap.issues.extend(issues)
     report.issues = list(snap.issues)
     schemas: Dict[str, List[FieldSpec]] = {}
-    first = True
     for i, kind in enumerate(KINDS):
         step(0.1 + 0.25 * i, tr("Writing {layer}").format(layer=LAYER_NAMES[kind]))
         entities = list(snap.entities(kind).values())
@@ -699,24 +786,13 @@ def _build(job: JobData, tmp: str, report: LoadReport, step, pick_lists) -> None
         fields = qgs_fields(schema)
         features, not_drawn = row_features(kind, entities, rows, fields, snap.nodes)
         del rows
-        write_layer(tmp, LAYER_NAMES[kind], fields, WKB_TYPES[kind], features, first)
-        first = False
+        writer.submit(LAYER_NAMES[kind], fields, WKB_TYPES[kind], features)
         report.counts[LAYER_NAMES[kind]] = len(features)
         report.not_drawn[kind] = not_drawn
         del features
-    step(0.8, tr("Writing photos"))
-    photo_spec, photo_rows = photo_table(list(snap.photos.values()))
-    fields = qgs_fields(photo_spec)
-    features = []
-    for values in photo_rows:
-        feature = QgsFeature(fields)
-        feature.setAttributes(values)
-        features.append(feature)
-    del photo_rows
-    write_layer(tmp, PHOTOS_TABLE, fields, WKB.NoGeometry, features, False)
-    report.counts[PHOTOS_TABLE] = len(features)
-    step(0.9, tr("Writing the snapshot"))
-    rows = base_rows(job, snap)
+    step(0.85, tr("Writing the snapshot"))
+    rows = base_rows(job, snap)  # while the last layers are written
+    writer.finish()
     con = connect(tmp)
     try:
         # The .part file is thrown away on any failure: no rollback journal, no fsync.
