@@ -717,13 +717,15 @@ class _LayerWriter:
     def submit(self, layer_name: str, fields: QgsFields, wkb_type, features: list) -> None:
         """Queue one layer (the first one creates the file); the caller must not reuse
         ``features`` (it is emptied once written)."""
-        while self._pending and (len(self._pending) >= self._depth or self._pending[0][0].done()):
+        while len(self._pending) >= self._depth:
             self._pop()
         future = self._pool.submit(
             write_layer, self._path, layer_name, fields, wkb_type, features, self._first
         )
         self._pending.append((future, features))
         self._first = False
+        while len(self._pending) > 1 and self._pending[0][0].done():
+            self._pop()  # after queueing: the writer is busy while this thread frees features
 
     def _pop(self) -> None:
         future, features = self._pending.popleft()

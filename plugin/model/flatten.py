@@ -164,6 +164,9 @@ def flatten(
     return row
 
 
+_SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
 def _system_values(kind: str, sync_states: Mapping[Any, str] | None):
     """``fn(entity) -> [system field values]`` in :data:`SYSTEM_FIELDS` order."""
 
@@ -201,10 +204,16 @@ def schema_and_rows(
     show = display_value
     values: Dict[str, list] = {}
     shown: List[Dict[str, Any]] = []
+    scalars = _SCALAR_TYPES
     for entity in entities:
         row_values = {}
         for name, instances in (entity.get("attributes") or {}).items():
-            value = show(instances)
+            if type(instances) is dict and len(instances) == 1:
+                for value in instances.values():  # one instance: the value itself if scalar
+                    if type(value) not in scalars:
+                        value = show(instances)
+            else:
+                value = show(instances)
             row_values[name] = value
             column = values.get(name)
             if column is None:
