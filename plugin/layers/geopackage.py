@@ -4,7 +4,9 @@ Layers: ``nodes`` (Point, EPSG:4326), ``connections`` (LineString: node 1 ->
 breakpoints -> node 2), ``sections`` (Point, with ``connection_id``) and a
 ``photos`` attribute table. Field mapping comes from :mod:`plugin.model.flatten`;
 this module only turns its plain rows and coordinates into QGIS features and
-writes them in batches (OGR groups the inserts in transactions).
+writes each layer in one batch (OGR groups the inserts in transactions) on one
+background thread, while the calling thread maps the next layer (see
+:class:`_LayerWriter`).
 
 A span whose node is missing, or a node without coordinates, is still written
 (with an empty geometry, so nothing is lost and a later diff does not mistake it
