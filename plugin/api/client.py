@@ -43,6 +43,103 @@ _FILE_TYPES = ("webp", "jpg")
 _UNSET = object()
 
 
+class RawList(list):
+    """A list response's items (parsed, as a plain list) plus ``texts``: each item's JSON
+    text exactly as the server sent it (``texts[i]`` parses to ``self[i]``).
+
+    Returned by the list methods called with ``raw=True`` when ``data`` is a JSON array.
+    """
+
+    __slots__ = ("texts",)
+
+    def __init__(self, items: Iterable[Any] = (), texts: Iterable[str] = ()) -> None:
+        super().__init__(items)
+        self.texts: list[str] = list(texts)
+
+
+_SCAN_ONCE = _json.JSONDecoder().scan_once  # the stdlib decoder json.loads uses (C when built)
+_SCANSTRING = _json.decoder.scanstring
+_WS = re.compile(r"[ \t\n\r]*").match
+_WS_CHARS = " \t\n\r"
+
+
+def _split_array(s: str, i: int) -> tuple[RawList, int]:
+    """The JSON array starting at ``s[i] == "["`` as a RawList; returns it and the end index."""
+    out = RawList()
+    items, texts = out, out.texts
+    scan, ws = _SCAN_ONCE, _WS
+    i = ws(s, i + 1).end()
+    if s[i] == "]":
+        return out, i + 1
+    while True:
+        value, end = scan(s, i)
+        items.append(value)
+        texts.append(s[i:end])
+        c = s[end]
+        if c in _WS_CHARS:
+            end = ws(s, end).end()
+            c = s[end]
+        if c == ",":
+            i = end + 1
+            if s[i] in _WS_CHARS:
+                i = ws(s, i).end()
+            continue
+        if c == "]":
+            return out, end + 1
+        raise ValueError(f"expected ',' or ']' at {end}")
+
+
+def _walk_envelope(s: str) -> Any:
+    ws = _WS
+    i = ws(s, 0).end()
+    if s[i] != "{":
+        return _json.loads(s)
+    body: dict = {}
+    i = ws(s, i + 1).end()
+    if s[i] == "}":
+        i += 1
+    else:
+        while True:
+            if s[i] != '"':
+                raise ValueError(f"expected a key at {i}")
+            key, i = _SCANSTRING(s, i + 1)
+            i = ws(s, i).end()
+            if s[i] != ":":
+                raise ValueError(f"expected ':' at {i}")
+            i = ws(s, i + 1).end()
+            if key == "data" and s[i] == "[":
+                value, i = _split_array(s, i)
+            else:
+                value, i = _SCAN_ONCE(s, i)
+            body[key] = value  # a repeated key: the last one wins, as in json.loads
+            i = ws(s, i).end()
+            if s[i] == ",":
+                i = ws(s, i + 1).end()
+                continue
+            if s[i] == "}":
+                i += 1
+                break
+            raise ValueError(f"expected ',' or '}}' at {i}")
+    if ws(s, i).end() != len(s):
+        raise ValueError("extra data")
+    return body
+
+
+def loads_keeping_item_texts(text: str) -> Any:
+    """``json.loads(text)``, except that a top-level object's ``data`` array becomes a
+    :class:`RawList` carrying each item's exact JSON text.
+
+    Items are decoded one by one with the stdlib decoder (``JSONDecoder.scan_once``), so
+    each text slice is exactly what produced its item; the value is equal to what
+    ``json.loads`` returns. Anything the walk does not expect (e.g. invalid JSON) is
+    left to ``json.loads``: same result, or the same error.
+    """
+    try:
+        return _walk_envelope(text)
+    except (StopIteration, ValueError, IndexError):
+        return _json.loads(text)
+
+
 def check_jpeg(data: object, what: str = "the photo") -> bytes:
     """Return ``data`` as bytes if it is a complete JPEG (SOI and EOI markers), else raise."""
     if isinstance(data, (bytearray, memoryview)):
@@ -149,8 +246,12 @@ class KatapultClient:
     def request(self, verb: str, path: str, *, params: dict | None = None,
                 json: Any = None, data: bytes | None = None, content_type: str | None = None,
                 cost: int | None = None, idempotent: bool | None = None,
-                lane: str = "interactive", cancel: CancelToken | None = None) -> Any:
+                lane: str = "interactive", cancel: CancelToken | None = None,
+                raw_items: bool = False) -> Any:
         """Send one API request through the governor; return the envelope's ``data``.
+
+        With ``raw_items`` a ``data`` array comes back as a :class:`RawList` (items plus
+        each item's JSON text as sent; see :func:`loads_keeping_item_texts`).
 
         ``path`` is relative to the base URL (``/jobs/X/nodes/Y``, already quoted).
         ``cost`` and ``idempotent`` default to the operation table. Retries: token 429 →
@@ -205,7 +306,7 @@ class KatapultClient:
                     continue
                 raise err from None
             try:
-                result, meta, err = self._interpret(response, verb, shown)
+                result, meta, err = self._interpret(response, verb, shown, raw_items)
             except BaseException:
                 self.governor.release(ticket, charged=True, answered=True)
                 raise
@@ -253,8 +354,8 @@ class KatapultClient:
                 err.retried_after_unknown_outcome = True
             raise err from None
 
-    def _interpret(self, response: requests.Response, verb: str, shown: str
-                   ) -> tuple[Any, dict | None, KatapultError | None]:
+    def _interpret(self, response: requests.Response, verb: str, shown: str,
+                   raw_items: bool = False) -> tuple[Any, dict | None, KatapultError | None]:
         """(data, meta, error) from an HTTP response; never raises."""
         status = response.status_code
         common = {"status": status, "method": verb, "path": shown}
@@ -282,7 +383,8 @@ class KatapultClient:
             err._transient = True
             return None, None, err
         try:
-            body = _json.loads(raw.decode("utf-8"))
+            text = raw.decode("utf-8")
+            body = loads_keeping_item_texts(text) if raw_items else _json.loads(text)
         except (UnicodeDecodeError, ValueError):
             return None, None, self._non_json(raw, ctype, status, common)
         if not isinstance(body, dict):
@@ -352,8 +454,10 @@ class KatapultClient:
         return err
 
     # ------------------------------------------------------------- helpers
-    def _get(self, path: str, params: dict | None = None, *, lane: str, cancel, cost=None):
-        return self.request("GET", path, params=params, lane=lane, cancel=cancel, cost=cost)
+    def _get(self, path: str, params: dict | None = None, *, lane: str, cancel, cost=None,
+             raw_items: bool = False):
+        return self.request("GET", path, params=params, lane=lane, cancel=cancel, cost=cost,
+                            raw_items=raw_items)
 
     def _post(self, path: str, body: Any, params: dict | None = None, *, lane: str, cancel):
         return self.request("POST", path, params=params, json=body, lane=lane, cancel=cancel)
@@ -431,11 +535,14 @@ class KatapultClient:
 
     # ------------------------------------------------------------------ nodes
     def list_nodes(self, job_id: str, last_updated=None, limit: int | None = None, *,
-                   lane: str = "interactive", cancel: CancelToken | None = None):
-        """``GET /jobs/{job_id}/nodes``: nodes newest first; ``last_updated`` = strictly after."""
+                   lane: str = "interactive", cancel: CancelToken | None = None,
+                   raw: bool = False):
+        """``GET /jobs/{job_id}/nodes``: nodes newest first; ``last_updated`` = strictly after.
+
+        ``raw=True``: a :class:`RawList` (also each node's JSON text as sent)."""
         params = {"last_updated": _timestamp(last_updated), "limit": _limit(limit)}
         return self._get(f"/jobs/{_seg(job_id, 'job id')}/nodes", params, lane=lane,
-                         cancel=cancel)
+                         cancel=cancel, raw_items=raw)
 
     def create_node(self, job_id: str, body: dict, *, lane: str = "interactive",
                     cancel: CancelToken | None = None):
@@ -478,10 +585,12 @@ class KatapultClient:
 
     # ------------------------------------------------------------ connections
     def list_connections(self, job_id: str, *, lane: str = "interactive",
-                         cancel: CancelToken | None = None):
-        """``GET /jobs/{job_id}/connections``: all connections with their sections."""
+                         cancel: CancelToken | None = None, raw: bool = False):
+        """``GET /jobs/{job_id}/connections``: all connections with their sections.
+
+        ``raw=True``: a :class:`RawList` (also each connection's JSON text as sent)."""
         return self._get(f"/jobs/{_seg(job_id, 'job id')}/connections", lane=lane,
-                         cancel=cancel)
+                         cancel=cancel, raw_items=raw)
 
     def create_connection(self, job_id: str, body: dict, *, lane: str = "interactive",
                           cancel: CancelToken | None = None):
@@ -577,9 +686,12 @@ class KatapultClient:
 
     # ----------------------------------------------------------------- photos
     def list_photos(self, job_id: str, *, lane: str = "interactive",
-                    cancel: CancelToken | None = None):
-        """``GET /jobs/{job_id}/photos``: photo records."""
-        return self._get(f"/jobs/{_seg(job_id, 'job id')}/photos", lane=lane, cancel=cancel)
+                    cancel: CancelToken | None = None, raw: bool = False):
+        """``GET /jobs/{job_id}/photos``: photo records.
+
+        ``raw=True``: a :class:`RawList` (also each record's JSON text as sent)."""
+        return self._get(f"/jobs/{_seg(job_id, 'job id')}/photos", lane=lane, cancel=cancel,
+                         raw_items=raw)
 
     def upload_photo(self, job_id: str, jpeg: bytes, *, lane: str = "interactive",
                      cancel: CancelToken | None = None):
