@@ -103,7 +103,14 @@ class LoadCancelled(Exception):  # noqa: N818 - reads better at the raise site
 
 @dataclass
 class JobData:
-    """What the three GETs returned (parsed JSON) plus what kp_meta needs."""
+    """What the three GETs returned (parsed JSON) plus what kp_meta needs.
+
+    ``raw_texts`` (optional): ``{"node" | "connection" | "photo": texts}`` where
+    ``texts[i]`` is the JSON text the server sent for item ``i`` of that list (see
+    ``KatapultClient.list_nodes(..., raw=True)``); kp_base then stores those texts
+    instead of encoding the parsed items again. A list whose texts do not line up
+    with its items (different length, not a list) is encoded as before.
+    """
 
     job_id: str
     name: str
@@ -113,6 +120,7 @@ class JobData:
     server_url: str = ""
     metadata: Optional[dict] = None
     pulled_at: str = ""  # ISO-8601 UTC of the moment the pull started
+    raw_texts: Optional[Mapping[str, Sequence[str]]] = None
 
 
 @dataclass
@@ -419,6 +427,119 @@ def _raw_items(raw: Any) -> List[Tuple[str, Mapping]]:
 
 
 _ENCODE = json_encoder()  # ASCII output encodes fastest
+_SCAN_ONCE = json.JSONDecoder().scan_once
+_SCANSTRING = json.decoder.scanstring
+_WS = re.compile(r"[ \t\n\r]*").match
+_WS_CHARS = " \t\n\r"
+
+
+def _texts_for(raw: Any, texts: Optional[Sequence[str]]) -> Optional[Sequence[str]]:
+    """``texts`` when they line up one to one with the list ``raw``, else None."""
+    if texts is None or not isinstance(raw, list) or len(texts) != len(raw):
+        return None
+    return texts
+
+
+def _items_with_texts(raw: Any, texts: Optional[Sequence[str]]):
+    """``(id, dict, text | None)`` like :func:`_raw_items`, with each item's JSON text."""
+    if texts is None:
+        for entity_id, item in _raw_items(raw):
+            yield entity_id, item, None
+        return
+    for item, text in zip(raw, texts):
+        if isinstance(item, dict):
+            entity_id = str(item.get("id") or "")
+            if entity_id:
+                yield entity_id, item, text
+
+
+def _object_members(text: str, i: int) -> Tuple[Dict[str, Tuple[int, int]], int]:
+    """``{key: (start, end)}`` of the JSON object at ``text[i] == "{"`` and its end index
+    (a repeated key: the last one, as the decoder keeps it)."""
+    ws = _WS
+    out: Dict[str, Tuple[int, int]] = {}
+    i = ws(text, i + 1).end()
+    if text[i] == "}":
+        return out, i + 1
+    while True:
+        if text[i] != '"':
+            raise ValueError(f"expected a key at {i}")
+        key, i = _SCANSTRING(text, i + 1)
+        i = ws(text, i).end()
+        if text[i] != ":":
+            raise ValueError(f"expected ':' at {i}")
+        i = ws(text, i + 1).end()
+        _value, end = _SCAN_ONCE(text, i)
+        out[key] = (i, end)
+        i = ws(text, end).end()
+        if text[i] == ",":
+            i = ws(text, i + 1).end()
+            continue
+        if text[i] == "}":
+            return out, i + 1
+        raise ValueError(f"expected ',' or '}}' at {i}")
+
+
+def split_connection_text(
+    text: str, connection: Mapping[str, Any]
+) -> Optional[Tuple[str, Dict[str, str]]]:
+    """A connection's JSON text without its ``sections`` member, and each section's text.
+
+    ``text`` is the connection's JSON as the server sent it and ``connection`` what it
+    parsed to. Returns ``(connection_text, {section key: section text})``, both exact
+    slices of ``text`` (meaning: ``connection`` minus ``sections``, and each parsed
+    section), or None where that cannot be shown cheaply (then the caller encodes):
+    ``sections`` is not an object, or the literal ``"sections"`` does not occur exactly
+    once, or the text has ``\\u`` escapes (a key could then be spelled with escapes).
+    Without ``\\u`` escapes a key named sections is spelled literally, so the one
+    literal occurrence is the top-level key.
+    """
+    if "sections" not in connection:
+        return text, {}
+    if "\\u" in text:
+        return None
+    start = text.find('"sections"')
+    if start < 0 or text.find('"sections"', start + 10) >= 0:
+        return None
+    try:
+        ws = _WS
+        i = ws(text, start + 10).end()
+        if text[i] != ":":
+            return None
+        i = ws(text, i + 1).end()
+        if text[i] != "{":
+            return None
+        members, end = _object_members(text, i)
+        before = start - 1
+        while text[before] in _WS_CHARS:
+            before -= 1
+        if text[before] == ",":  # drop ',"sections":{...}'
+            conn_text = text[:before] + text[end:]
+        elif text[before] == "{":  # first member: drop '"sections":{...}' and its comma
+            after = ws(text, end).end()
+            if text[after] == ",":
+                end = after + 1
+            conn_text = text[:start] + text[end:]
+        else:
+            return None
+    except (StopIteration, ValueError, IndexError):
+        return None
+    return conn_text, {key: text[a:b] for key, (a, b) in members.items()}
+
+
+def _section_text(text: Optional[str], section: Mapping[str, Any], section_id: str) -> str:
+    """kp_base JSON of a section: its dict plus ``id`` (set when missing)."""
+    if text is None:
+        data = dict(section)
+        data.setdefault("id", section_id)
+        return _ENCODE(data)
+    if "id" in section:
+        return text
+    rest = text[1:]  # text starts with "{" (the section is an object)
+    id_member = '{"id":' + _ENCODE(section_id)
+    if rest.lstrip(_WS_CHARS)[:1] == "}":
+        return id_member + "}"
+    return id_member + "," + rest
 
 
 def base_rows(job: JobData, snap: Snapshot) -> List[Tuple[str, str, Optional[str], str]]:
@@ -426,39 +547,60 @@ def base_rows(job: JobData, snap: Snapshot) -> List[Tuple[str, str, Optional[str
 
     Connections are stored without their ``sections`` key; each section is its own
     row (its dict plus ``id``) with ``parent_id`` = connection id. For duplicate ids
-    the occurrence the model kept (the first) is stored.
+    the occurrence the model kept (the first) is stored. Where ``job.raw_texts`` has
+    an item's text as the server sent it, that text is stored (no re-encoding; for a
+    connection its text minus the ``sections`` member, see
+    :func:`split_connection_text`); otherwise the parsed item is encoded.
     """
     dumps = _ENCODE
+    texts = job.raw_texts or {}
     rows: List[Tuple[str, str, Optional[str], str]] = []
     seen = set()
-    for entity_id, raw in _raw_items(job.nodes):
-        if entity_id in snap.nodes and entity_id not in seen:
+    nodes = snap.nodes
+    for entity_id, raw, text in _items_with_texts(
+        job.nodes, _texts_for(job.nodes, texts.get("node"))
+    ):
+        if entity_id in nodes and entity_id not in seen:
             seen.add(entity_id)
-            rows.append(("node", entity_id, None, dumps(raw)))
+            rows.append(("node", entity_id, None, text if text is not None else dumps(raw)))
     seen = set()
-    for entity_id, raw in _raw_items(job.connections):
+    for entity_id, raw, text in _items_with_texts(
+        job.connections, _texts_for(job.connections, texts.get("connection"))
+    ):
         if entity_id not in snap.connections or entity_id in seen:
             continue
         seen.add(entity_id)
+        split = split_connection_text(text, raw) if text is not None else None
+        if split is None:
+            conn_text = dumps({k: v for k, v in raw.items() if k != "sections"})
+            section_texts: Mapping[str, str] = {}
+        else:
+            conn_text, section_texts = split
+        rows.append(("connection", entity_id, None, conn_text))
         sections = raw.get("sections")
-        rows.append(
-            (
-                "connection",
-                entity_id,
-                None,
-                dumps({k: v for k, v in raw.items() if k != "sections"}),
-            )
-        )
-        for section_id, section in _raw_items(sections):
-            if (entity_id, section_id) in snap.sections:
-                data = dict(section)
-                data.setdefault("id", section_id)
-                rows.append(("section", section_id, entity_id, dumps(data)))
+        if not isinstance(sections, dict):
+            for section_id, section in _raw_items(sections):
+                if (entity_id, section_id) in snap.sections:
+                    rows.append(
+                        ("section", section_id, entity_id, _section_text(None, section, section_id))
+                    )
+            continue
+        for key, section in sections.items():
+            if not isinstance(section, dict):
+                continue
+            section_id = str(section.get("id") or key)
+            if section_id and (entity_id, section_id) in snap.sections:
+                text = section_texts.get(key) if split is not None else None
+                rows.append(
+                    ("section", section_id, entity_id, _section_text(text, section, section_id))
+                )
     seen = set()
-    for entity_id, raw in _raw_items(job.photos):
+    for entity_id, raw, text in _items_with_texts(
+        job.photos, _texts_for(job.photos, texts.get("photo"))
+    ):
         if entity_id in snap.photos and entity_id not in seen:
             seen.add(entity_id)
-            rows.append(("photo", entity_id, None, dumps(raw)))
+            rows.append(("photo", entity_id, None, text if text is not None else dumps(raw)))
     return rows
 
 

@@ -207,15 +207,21 @@ def fetch_job(
         name = info.get("name") or job_id
         metadata = info.get("metadata")
     steps = (
-        ("nodes", client.list_nodes),
-        ("connections", client.list_connections),
-        ("photos", client.list_photos),
+        ("nodes", "node", client.list_nodes),
+        ("connections", "connection", client.list_connections),
+        ("photos", "photo", client.list_photos),
     )
     out = {}
-    for i, (what, method) in enumerate(steps):
+    texts = {}
+    for i, (what, kind, method) in enumerate(steps):
         if progress is not None:
             progress(i / 3.0, what)
-        out[what] = method(job_id, lane=lane, cancel=cancel) or []
+        # raw=True: also each item's JSON text as sent, stored as is in kp_base
+        items = method(job_id, lane=lane, cancel=cancel, raw=True)
+        item_texts = getattr(items, "texts", None)
+        if item_texts is not None:
+            texts[kind] = item_texts
+        out[what] = items or []
     return JobData(
         job_id=job_id,
         name=name,
@@ -225,6 +231,7 @@ def fetch_job(
         server_url=getattr(client, "base_url", ""),
         metadata=metadata,
         pulled_at=pulled_at,
+        raw_texts=texts or None,
     )
 
 

@@ -6,6 +6,13 @@ into a GeoPackage with QgsVectorFileWriter, one batch per layer. Goal <= 1.5x.
 Peak memory: ru_maxrss growth of the process and tracemalloc's peak of Python
 allocations during one extra (untimed) build.
 
+The plugin's input is what the client delivers for the three list responses (the
+sandbox's response bodies): with ``raw=True`` (the download's path) the parsed
+items plus each item's JSON text (kp_base stores those texts); the plugin is also
+timed with parsed items only (``json.loads``, no texts: kp_base encodes). Decoding
+the responses belongs to the download, not to building layers; its cost with and
+without the texts is printed separately.
+
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.bench.bench_layers
 """
 
@@ -86,17 +93,64 @@ def generate_job(seed: int = 1):
     return job_id, nodes, conns, photos
 
 
+def response_bodies(nodes, conns, photos) -> list:
+    """The three list responses as the sandbox sends them (compact JSON envelope)."""
+    return [
+        json.dumps({"status": "success", "data": items, "meta": {}}, separators=(",", ":"))
+        for items in (nodes, conns, photos)
+    ]
+
+
+def deliver(bodies, raw: bool):
+    """(nodes, conns, photos, raw_texts) as the client returns them (``raw=True`` or not)."""
+    from plugin.api.client import loads_keeping_item_texts
+
+    if not raw:
+        nodes, conns, photos = (json.loads(body)["data"] for body in bodies)
+        return nodes, conns, photos, None
+    nodes, conns, photos = (loads_keeping_item_texts(body)["data"] for body in bodies)
+    texts = {"node": nodes.texts, "connection": conns.texts, "photo": photos.texts}
+    return nodes, conns, photos, texts
+
+
+def decode_costs(bodies) -> dict:
+    """Best seconds to decode the three responses: json.loads vs the raw split (gc as usual)."""
+    from plugin.api.client import loads_keeping_item_texts
+
+    out = {"json.loads": [], "raw split": []}
+    for _ in range(REPEAT):
+        for label, fn in (("json.loads", json.loads), ("raw split", loads_keeping_item_texts)):
+            gc.collect()
+            t = time.perf_counter()
+            for body in bodies:
+                fn(body)
+            out[label].append(time.perf_counter() - t)
+    return {label: min(times) for label, times in out.items()}
+
+
+def held_mb(bodies, raw: bool) -> float:
+    """MB of Python objects the delivered lists hold (tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    delivered = deliver(bodies, raw)
+    current, _peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del delivered
+    return current / 1e6
+
+
 def maxrss_mb() -> float:
     """Peak resident set size of this process so far, MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def pipeline(job_id, nodes, conns, photos, path, project):
-    """Parsed JSON -> GeoPackage -> layers in the project (styles and forms applied)."""
+def pipeline(job_id, nodes, conns, photos, path, project, raw_texts=None):
+    """Parsed JSON (+ item texts) -> GeoPackage -> layers in the project (styles and forms)."""
     from plugin.layers.geopackage import JobData, write_job_gpkg
     from plugin.layers.project import add_job_layers
 
-    report = write_job_gpkg(JobData(job_id, "Bench job", nodes, conns, photos), path)
+    job = JobData(job_id, "Bench job", nodes, conns, photos, raw_texts=raw_texts)
+    report = write_job_gpkg(job, path)
     layers = add_job_layers(path, project, None, zoom=False)
     return report, layers
 
@@ -227,7 +281,7 @@ def timed_stages(out: dict):
             setattr(module, name, original)
 
 
-def breakdown(job_id, nodes, conns, photos, prepared, tmp, project) -> tuple:
+def breakdown(job_id, nodes, conns, photos, prepared, tmp, project, raw_texts=None) -> tuple:
     """Seconds per stage of one plugin build and of one baseline run (functions timed in place)."""
     from plugin.layers.geopackage import bulk_build
 
@@ -235,7 +289,7 @@ def breakdown(job_id, nodes, conns, photos, prepared, tmp, project) -> tuple:
     gc.collect()
     with timed_stages(ours):
         t = time.perf_counter()
-        pipeline(job_id, nodes, conns, photos, os.path.join(tmp, "stages.gpkg"), project)
+        pipeline(job_id, nodes, conns, photos, os.path.join(tmp, "stages.gpkg"), project, raw_texts)
         total = time.perf_counter() - t
     project.clear()
     # the writer thread's time overlaps the rest: "other" = main thread time not in a stage
@@ -253,6 +307,11 @@ def breakdown(job_id, nodes, conns, photos, prepared, tmp, project) -> tuple:
     return {k: v for k, v in ours.items() if v > 0.0005}, {
         k: v for k, v in base.items() if v > 0.0005
     }
+
+
+def _median_ratio(ours, base) -> float:
+    pairs = sorted(o / b for o, b in zip(ours, base))
+    return (pairs[len(pairs) // 2] + pairs[(len(pairs) - 1) // 2]) / 2
 
 
 def main() -> dict:
@@ -274,18 +333,24 @@ def main() -> dict:
 
     t0 = time.perf_counter()
     job_id, nodes, conns, photos = generate_job()
-    n_sections = sum(len(c.get("sections") or {}) for c in conns)
+    bodies = response_bodies(nodes, conns, photos)
+    del nodes, conns, photos
+    n_sections = sum(len(c.get("sections") or {}) for c in json.loads(bodies[1])["data"])
     print(
-        f"job: {len(nodes)} nodes, {len(conns)} connections, {n_sections} sections, "
-        f"{len(photos)} photos "
-        f"(generated in {time.perf_counter() - t0:.1f} s)"
+        f"job: {n_sections} sections; responses {', '.join(f'{len(b) / 1e6:.1f}' for b in bodies)}"
+        f" MB (nodes, connections, photos; generated in {time.perf_counter() - t0:.1f} s)"
     )
+    mb_plain, mb_raw = held_mb(bodies, False), held_mb(bodies, True)
+    # what the client delivers: parsed items only (before), parsed items + texts (raw=True)
+    nodes, conns, photos, _ = deliver(bodies, False)
+    r_nodes, r_conns, r_photos, texts = deliver(bodies, True)
+    print(f"job: {len(nodes)} nodes, {len(conns)} connections, {len(photos)} photos")
     prepared = prepare_baseline(nodes, conns, photos)
     project = QgsProject.instance()
     rss_start = maxrss_mb()
-    ours, base, base_threaded = [], [], []
+    ours, plain, base, base_threaded = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        # interleaved, so both see the same machine load (the box is shared); best of each
+        # interleaved, so all see the same machine load (the box is shared); best of each
         rss_after_baseline = rss_start
         for i in range(REPEAT):
             path = os.path.join(tmp, f"base{i}.gpkg")
@@ -302,49 +367,69 @@ def main() -> dict:
             with bulk_build():
                 baseline_threaded(prepared, path)
             base_threaded.append(time.perf_counter() - t)
-            path = os.path.join(tmp, f"job{i}.gpkg")
-            gc.collect()
-            t = time.perf_counter()
-            report, layers = pipeline(job_id, nodes, conns, photos, path, project)
-            ours.append(time.perf_counter() - t)
-            assert layers["node"].featureCount() == len(nodes)
-            assert layers["connection"].featureCount() == len(conns)
-            assert layers["section"].featureCount() == n_sections
-            project.clear()
+            for label, args, times in (
+                ("job", (r_nodes, r_conns, r_photos, texts), ours),
+                ("plain", (nodes, conns, photos, None), plain),
+            ):
+                path = os.path.join(tmp, f"{label}{i}.gpkg")
+                gc.collect()
+                t = time.perf_counter()
+                report, layers = pipeline(job_id, *args[:3], path, project, args[3])
+                times.append(time.perf_counter() - t)
+                assert layers["node"].featureCount() == len(nodes)
+                assert layers["connection"].featureCount() == len(conns)
+                assert layers["section"].featureCount() == n_sections
+                project.clear()
         rss_after_ours = maxrss_mb()
-        tracemalloc.start()
-        pipeline(job_id, nodes, conns, photos, os.path.join(tmp, "traced.gpkg"), project)
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        project.clear()
-    best_ours, best_base = min(ours), min(base)
+        peaks = {}
+        for label, args in (
+            ("raw", (r_nodes, r_conns, r_photos, texts)),
+            ("plain", (nodes, conns, photos, None)),
+        ):
+            gc.collect()
+            tracemalloc.start()
+            pipeline(job_id, *args[:3], os.path.join(tmp, f"traced-{label}.gpkg"), project, args[3])
+            _current, peaks[label] = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            project.clear()
+    best_ours, best_base, best_plain = min(ours), min(base), min(plain)
     ratio = best_ours / best_base
     print(
         f"baseline (features+fields straight into a GeoPackage, one batch): best {best_base:.2f} s "
         f"of {', '.join(f'{b:.2f}' for b in base)}"
     )
     print(
-        f"plugin (parsed JSON -> GeoPackage + kp_base/kp_meta -> styled layers): "
-        f"best {best_ours:.2f} s "
-        f"of {', '.join(f'{o:.2f}' for o in ours)}"
+        "plugin (parsed JSON + item texts as delivered -> GeoPackage + kp_base/kp_meta -> styled "
+        f"layers): best {best_ours:.2f} s of {', '.join(f'{o:.2f}' for o in ours)}"
     )
-    pairs = sorted(o / b for o, b in zip(ours, base))
-    median = (pairs[len(pairs) // 2] + pairs[(len(pairs) - 1) // 2]) / 2
     print(
-        f"ratio plugin/baseline: {ratio:.2f}x best/best, {median:.2f}x median of run pairs "
-        "(goal <= 1.5x)"
+        f"ratio plugin/baseline: {ratio:.2f}x best/best, {_median_ratio(ours, base):.2f}x median "
+        "of run pairs (goal <= 1.5x)"
+    )
+    print(
+        "plugin without item texts (parsed JSON only; kp_base encodes): best "
+        f"{best_plain:.2f} s of {', '.join(f'{o:.2f}' for o in plain)}; ratio "
+        f"{best_plain / best_base:.2f}x best/best, {_median_ratio(plain, base):.2f}x median"
     )
     best_threaded = min(base_threaded)
-    pairs = sorted(o / b for o, b in zip(ours, base_threaded))
-    median_threaded = (pairs[len(pairs) // 2] + pairs[(len(pairs) - 1) // 2]) / 2
     print(
         "baseline with the plugin's writer thread (features built while the previous layer is "
         f"written): best {best_threaded:.2f} s of {', '.join(f'{b:.2f}' for b in base_threaded)}; "
         f"ratio plugin/threaded baseline: {best_ours / best_threaded:.2f}x best/best, "
-        f"{median_threaded:.2f}x median"
+        f"{_median_ratio(ours, base_threaded):.2f}x median"
+    )
+    decode = decode_costs(bodies)
+    print(
+        "download side (not in the figures above): decoding the three responses, best of "
+        f"{REPEAT}: json.loads {decode['json.loads'] / best_base:.2f}x, with item texts "
+        f"{decode['raw split'] / best_base:.2f}x of the baseline "
+        f"({decode['json.loads']:.2f} s vs {decode['raw split']:.2f} s); the delivered lists "
+        f"hold {mb_plain:.0f} MB parsed, {mb_raw:.0f} MB with the texts"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        parts, base_parts = breakdown(job_id, nodes, conns, photos, prepared, tmp, project)
+        parts, base_parts = breakdown(
+            job_id, r_nodes, r_conns, r_photos, prepared, tmp, project, texts
+        )
     print(
         "stages of one plugin build, as multiples of the best baseline: "
         + ", ".join(f"{name} {seconds / best_base:.2f}x" for name, seconds in parts.items())
@@ -362,15 +447,18 @@ def main() -> dict:
         f"peak memory: ru_maxrss {rss_start:.0f} MB at start, "
         f"+{rss_after_baseline - rss_start:.0f} MB "
         f"after baseline, +{rss_after_ours - rss_start:.0f} MB after plugin runs; "
-        "tracemalloc peak of "
-        f"one plugin build {peak / 1e6:.0f} MB"
+        f"tracemalloc peak of one plugin build {peaks['raw'] / 1e6:.0f} MB with item texts, "
+        f"{peaks['plain'] / 1e6:.0f} MB without"
     )
     return {
         "ratio": ratio,
+        "ratio_without_texts": best_plain / best_base,
         "ours_s": best_ours,
         "baseline_s": best_base,
         "ratio_threaded_baseline": best_ours / best_threaded,
-        "tracemalloc_peak_mb": peak / 1e6,
+        "decode_json_loads_s": decode["json.loads"],
+        "decode_raw_split_s": decode["raw split"],
+        "tracemalloc_peak_mb": peaks["raw"] / 1e6,
     }
 
 
