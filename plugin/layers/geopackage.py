@@ -891,6 +891,25 @@ class _LayerWriter:
         self._pending.clear()
 
 
+def _write_base_table(
+    path: str, rows: List[Tuple[str, str, Optional[str], str]], index: bool = True
+) -> None:
+    """Create ``kp_base`` in the new file ``path`` and insert the snapshot rows (``index``:
+    also the unique key and ``kp_meta``)."""
+    con = connect(path)
+    try:
+        # The .part file is thrown away on any failure: no rollback journal, no fsync.
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        with con:
+            con.execute(KP_TABLES_SQL[0])
+            write_base_rows(con, rows)
+            if index:
+                ensure_kp_tables(con)  # the unique index, built once after the bulk insert
+    finally:
+        con.close()
+
+
 def _build(job: JobData, tmp: str, report: LoadReport, step, pick_lists) -> None:
     """Write layers, kp_base and kp_meta of ``job`` into the new file ``tmp``."""
     writer = _LayerWriter(tmp)
@@ -937,17 +956,39 @@ def _build_with(
         report.not_drawn[kind] = not_drawn
         del features
     step(0.85, tr("Writing the snapshot"))
-    rows = base_rows(job, snap)  # while the last layers are written
-    writer.finish()
+    # While the writer thread writes the last layers (OGR runs without the GIL), kp_base
+    # goes into a side file; one INSERT ... SELECT copies it in once the layers are written.
+    side = tmp + ".kp_base"
+    try:
+        if os.path.exists(side):
+            os.remove(side)
+        _write_base_table(side, base_rows(job, snap), index=False)
+        writer.finish()
+        _finish_gpkg(tmp, side, job, snap, schemas, photo_spec, pick_lists)
+    finally:
+        if os.path.exists(side):
+            os.remove(side)
+
+
+def copy_base_table(con: sqlite3.Connection, side: str) -> None:
+    """Copy ``kp_base`` from the file ``side`` into ``con``'s database (one statement)."""
+    con.execute("ATTACH DATABASE ? AS side", (side,))
+    try:
+        with con:
+            con.execute(KP_TABLES_SQL[0])
+            con.execute("INSERT INTO main.kp_base SELECT * FROM side.kp_base")
+    finally:
+        con.execute("DETACH DATABASE side")
+
+
+def _finish_gpkg(tmp, side, job, snap, schemas, photo_spec, pick_lists) -> None:
     con = connect(tmp)
     try:
         # The .part file is thrown away on any failure: no rollback journal, no fsync.
         con.execute("PRAGMA journal_mode=OFF")
         con.execute("PRAGMA synchronous=OFF")
+        copy_base_table(con, side)
         with con:
-            con.execute(KP_TABLES_SQL[0])
-            write_base_rows(con, rows)
-            del rows
             ensure_kp_tables(con)  # the unique index, built once after the bulk insert
             meta = {
                 "job_id": job.job_id,

@@ -244,7 +244,8 @@ STAGES = (
     ("wait for writes + free features", "plugin.layers.geopackage", "_LayerWriter._pop"),
     ("photos table rows", "plugin.layers.geopackage", "photo_table"),
     ("kp_base JSON", "plugin.layers.geopackage", "base_rows"),
-    ("kp_base insert", "plugin.layers.geopackage", "write_base_rows"),
+    ("kp_base insert (side file)", "plugin.layers.geopackage", "write_base_rows"),
+    ("kp_base copy into the GeoPackage", "plugin.layers.geopackage", "copy_base_table"),
     ("finalize (move file)", "plugin.layers.geopackage", "finalize_job_gpkg"),
     ("add styled layers", "plugin.layers.project", "add_job_layers"),
 )
