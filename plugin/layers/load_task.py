@@ -199,7 +199,11 @@ def fetch_job(
     lane: str = "bulk",
     progress: Optional[Callable[[float, str], None]] = None,
 ) -> JobData:
-    """The three GETs of a job (nodes, connections with sections, photos) plus its name/metadata."""
+    """The three GETs of a job (nodes, connections with sections, photos) plus its name/metadata.
+
+    The lists are fetched with ``raw=True``: ``JobData.raw_texts`` keeps each item's JSON
+    text as the server sent it, which kp_base stores as is.
+    """
     pulled_at = now_iso()
     metadata = None
     if name is None:
