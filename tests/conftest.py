@@ -33,6 +33,7 @@ def load_plugin_package():
 
 
 from tests.qgis.katapult_support import qgis_auth  # noqa: F401,E402 (auth DB unlocked for tests)
+from tests.qgis.processing_support import creds, provider  # noqa: F401,E402
 from tests.sandbox_fixtures import sandbox, sandbox_factory  # noqa: F401,E402
 
 # ---- process exit -------------------------------------------------------------------------

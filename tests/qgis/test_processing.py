@@ -1,51 +1,25 @@
 """The Katapult Processing provider in real QGIS, against the sandbox over HTTP."""
 from __future__ import annotations
 
-import pytest
 from qgis.core import (
     QgsApplication,
     QgsProcessingContext,
     QgsProcessingFeedback,
-    QgsProject,
     QgsVectorLayer,
 )
 
 from plugin.api.client import KatapultClient
-from plugin.processing.provider import KatapultProvider
 from tests.qgis.jobs_support import download_job
+from tests.qgis.processing_support import run
 
 EXPECTED_IDS = {"katapult:listjobs", "katapult:downloadjob", "katapult:qa", "katapult:push",
                 "katapult:pull", "katapult:uploadphotos"}
 
 
-@pytest.fixture
-def provider(qgis_app):
-    registry = QgsApplication.processingRegistry()
-    prov = KatapultProvider()
-    assert registry.addProvider(prov)
-    yield prov
-    registry.removeProvider(prov)
 
 
-@pytest.fixture
-def env_credentials(sandbox, monkeypatch):
-    monkeypatch.setenv("KATAPULT_API_KEY", sandbox.api_key)
-    monkeypatch.setenv("KATAPULT_BASE_URL", sandbox.base_url)
-    from qgis.core import QgsSettings
-
-    QgsSettings().remove("katapult/auth_config_id")
-    return sandbox
 
 
-def run(alg_id: str, params: dict):
-    alg = QgsApplication.processingRegistry().createAlgorithmById(alg_id)
-    assert alg is not None, alg_id
-    context = QgsProcessingContext()
-    context.setProject(QgsProject.instance())
-    feedback = QgsProcessingFeedback()
-    results, ok = alg.run(params, context, feedback)
-    assert ok, feedback.textLog()
-    return results, context
 
 
 def test_provider_lists_algorithms(provider):
@@ -53,12 +27,12 @@ def test_provider_lists_algorithms(provider):
     assert EXPECTED_IDS <= ids
 
 
-def test_listjobs_reads_the_server(provider, env_credentials, tmp_path):
+def test_listjobs_reads_the_server(provider, creds, tmp_path):
     out = str(tmp_path / "jobs.gpkg")
     results, _ = run("katapult:listjobs", {"OUTPUT": out})
     layer = QgsVectorLayer(results["OUTPUT"], "jobs", "ogr")
     ids = {f["job_id"] for f in layer.getFeatures()}
-    assert env_credentials.job_id in ids
+    assert creds.job_id in ids
     assert results["COUNT"] == layer.featureCount() >= 1
 
 
@@ -107,8 +81,8 @@ def test_qa_refuses_a_file_that_is_not_a_job(provider, tmp_path):
     assert "Katapult job GeoPackage" in feedback.textLog()
 
 
-def test_downloadjob_writes_the_job_gpkg(provider, env_credentials, tmp_path):
-    sandbox = env_credentials
+def test_downloadjob_writes_the_job_gpkg(provider, creds, tmp_path):
+    sandbox = creds
     out = str(tmp_path / "dl.gpkg")
     results, _ = run("katapult:downloadjob", {"JOB_ID": sandbox.job_id, "OUTPUT": out})
     nodes = QgsVectorLayer(f"{out}|layername=nodes", "nodes", "ogr")
@@ -118,7 +92,7 @@ def test_downloadjob_writes_the_job_gpkg(provider, env_credentials, tmp_path):
     assert results["CONNECTIONS"] > 0
 
 
-def test_downloadjob_unknown_job_is_a_clear_error(provider, env_credentials, tmp_path):
+def test_downloadjob_unknown_job_is_a_clear_error(provider, creds, tmp_path):
     alg = QgsApplication.processingRegistry().createAlgorithmById("katapult:downloadjob")
     feedback = QgsProcessingFeedback()
     _, ok = alg.run({"JOB_ID": "-NoSuchJob0000000000", "OUTPUT": str(tmp_path / "x.gpkg")},

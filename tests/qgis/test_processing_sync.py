@@ -8,48 +8,16 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsPointXY,
-    QgsProcessingContext,
-    QgsProcessingFeedback,
-    QgsProject,
-    QgsSettings,
     QgsVectorLayer,
 )
 
 from plugin.api.client import KatapultClient
 from plugin.layers.working import plain
 from plugin.model.attributes import display_value
-from plugin.processing.provider import KatapultProvider
 from plugin.sandbox import make_jpeg
 from plugin.sync.journal import Journal
 from tests.qgis.jobs_support import download_job
-
-
-@pytest.fixture
-def provider(qgis_app):
-    registry = QgsApplication.processingRegistry()
-    prov = KatapultProvider()
-    assert registry.addProvider(prov)
-    yield prov
-    registry.removeProvider(prov)
-
-
-@pytest.fixture
-def creds(sandbox, monkeypatch):
-    monkeypatch.setenv("KATAPULT_API_KEY", sandbox.api_key)
-    monkeypatch.setenv("KATAPULT_BASE_URL", sandbox.base_url)
-    QgsSettings().remove("katapult/auth_config_id")
-    return sandbox
-
-
-def run(alg_id: str, params: dict, ok: bool = True):
-    alg = QgsApplication.processingRegistry().createAlgorithmById(alg_id)
-    assert alg is not None, alg_id
-    context = QgsProcessingContext()
-    context.setProject(QgsProject.instance())
-    feedback = QgsProcessingFeedback()
-    results, success = alg.run(params, context, feedback)
-    assert success == ok, feedback.textLog()
-    return results, feedback.textLog()
+from tests.qgis.processing_support import run
 
 
 def layer(path: str, name: str) -> QgsVectorLayer:
