@@ -199,6 +199,21 @@ class PlanResult:
     kept_in_flight: int
 
 
+def _insert_op(con: sqlite3.Connection, op_id: str, seq: int, op: PlannedOp, deps: list,
+               now: str) -> None:
+    """Insert one planned operation (pending, or held when it carries a reason)."""
+    sha = hashlib.sha256(op.content).hexdigest() if op.content is not None else None
+    con.execute(
+        _INSERT_OP,
+        (
+            op_id, seq, op.kind, op.entity_id, _dumps(list(op.parent_ids)),
+            op.entity_key()[1], op.method.upper(), op.path, _dumps(op.params or {}),
+            None if op.body is None else _dumps(op.body), op.content, op.content_type, sha,
+            _dumps(deps), HELD if op.held_reason else PENDING, op.held_reason, now, now,
+        ),
+    )
+
+
 class Journal:
     """The journal and base tables of one job GeoPackage."""
 
@@ -320,31 +335,7 @@ class Journal:
                 seq += 1
                 deps = [key_to_id.get(d, d) for d in op.depends_on]
                 deps += in_flight.get(op.entity_key(), [])
-                sha = hashlib.sha256(op.content).hexdigest() if op.content is not None else None
-                state = HELD if op.held_reason else PENDING
-                con.execute(
-                    _INSERT_OP,
-                    (
-                        op_id,
-                        seq,
-                        op.kind,
-                        op.entity_id,
-                        _dumps(list(op.parent_ids)),
-                        op.entity_key()[1],
-                        op.method.upper(),
-                        op.path,
-                        _dumps(op.params or {}),
-                        None if op.body is None else _dumps(op.body),
-                        op.content,
-                        op.content_type,
-                        sha,
-                        _dumps(deps),
-                        state,
-                        op.held_reason,
-                        now,
-                        now,
-                    ),
-                )
+                _insert_op(con, op_id, seq, op, deps, now)
                 ids.append(op_id)
         return PlanResult(ids, replaced, sum(len(v) for v in in_flight.values()))
 
@@ -361,30 +352,7 @@ class Journal:
                 key_to_id[op.planner_key()] = op_id
                 seq += 1
                 deps = [key_to_id.get(d, d) for d in op.depends_on]
-                sha = hashlib.sha256(op.content).hexdigest() if op.content is not None else None
-                con.execute(
-                    _INSERT_OP,
-                    (
-                        op_id,
-                        seq,
-                        op.kind,
-                        op.entity_id,
-                        _dumps(list(op.parent_ids)),
-                        op.entity_key()[1],
-                        op.method.upper(),
-                        op.path,
-                        _dumps(op.params or {}),
-                        None if op.body is None else _dumps(op.body),
-                        op.content,
-                        op.content_type,
-                        sha,
-                        _dumps(deps),
-                        HELD if op.held_reason else PENDING,
-                        op.held_reason,
-                        now,
-                        now,
-                    ),
-                )
+                _insert_op(con, op_id, seq, op, deps, now)
                 ids.append(op_id)
         return ids
 
