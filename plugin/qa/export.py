@@ -56,7 +56,7 @@ def write_gpkg(issues: Sequence[QaIssue], path: str, layer_name: str = "qa_issue
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = layer_name
-    result = QgsVectorFileWriter.writeAsVectorFormatV2(
+    result = QgsVectorFileWriter.writeAsVectorFormatV3(
         layer, path, QgsCoordinateTransformContext(), options)
     return "" if result[0] == QgsVectorFileWriter.NoError else str(result[1])
 
