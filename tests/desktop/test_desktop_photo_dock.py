@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
 from plugin.sandbox import SandboxServer
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS
+from tests.desktop.test_desktop_startup import QGIS, run_in_process_group
 
 pytestmark = [pytest.mark.desktop, pytest.mark.sandbox]
-
-QGIS = shutil.which("qgis") or "/usr/bin/qgis"
 
 # Runs inside QGIS (``qgis --code``). Uses only the installed plugin and the sandbox over HTTP.
 SCRIPT = r"""
@@ -146,57 +140,6 @@ def start():
 
 QTimer.singleShot(1500, start)
 """
-
-
-@pytest.fixture
-def profile(tmp_path) -> Path:
-    if not shutil.which("xvfb-run"):
-        pytest.skip("xvfb-run is missing (Debian: apt-get install xvfb xauth)")
-    if not os.path.exists(QGIS):
-        pytest.skip("the qgis desktop binary is missing (Debian: apt-get install qgis)")
-    # QGIS 3.22 looks for profiles in <--profiles-path>/profiles/<name>
-    root = tmp_path / "qgis-home"
-    default = root / "profiles" / "default"
-    subprocess.run(
-        ["make", "-s", "install", f"PROFILE_DIR={default}"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    ini = default / "QGIS" / "QGIS3.ini"
-    ini.parent.mkdir(parents=True, exist_ok=True)
-    ini.write_text(
-        "[PythonPlugins]\nkatapult_qgis=true\n\n[qgis]\ncheckVersion=false\nshowTips322=false\n\n"
-        "[core]\nNewsFeed\\httpsfeedqgisorg\\disabled=true\n",
-        encoding="utf-8",
-    )
-    return root
-
-
-def run_in_process_group(cmd: list[str], env: dict, cwd: Path, timeout: float):
-    """Run ``cmd`` in its own session; on timeout kill the whole group (Xvfb and qgis too)."""
-    proc = subprocess.Popen(
-        cmd,
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            time.sleep(2)
-        out, err = proc.communicate()
-        err += f"\n[killed after {timeout} s]"
-    return proc.returncode, out, err
 
 
 def test_photo_dock_with_thumbnails_in_real_qgis(profile, tmp_path):

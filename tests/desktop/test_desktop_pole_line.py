@@ -11,7 +11,7 @@ import pytest
 from pyproj import Geod
 
 from tests.conftest import ARTIFACTS
-from tests.desktop.test_desktop_startup import QGIS, profile  # noqa: F401 (fixture)
+from tests.desktop.test_desktop_startup import QGIS
 
 pytestmark = pytest.mark.desktop
 
