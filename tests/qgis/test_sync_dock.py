@@ -42,6 +42,19 @@ def env(qgis_app, qgis_new_project, qgis_iface, tmp_path):
     sb.stop()
 
 
+def plan_new_nodes(path, job_id, ids):
+    """A journal with one planned node create per id (left open for the caller)."""
+    j = Journal(path)
+    j.plan(
+        [
+            PlannedOp("node", nid, "POST", job_path(job_id, f"nodes/{nid}"),
+                      {"latitude": 40.0, "longitude": -77.0})
+            for nid in ids
+        ]
+    )
+    return j
+
+
 def server_nodes(sb):
     return {n["id"]: n for n in json.loads(str(sb.store.list_nodes(sb.job_id, None, None)))}
 
@@ -49,19 +62,7 @@ def server_nodes(sb):
 def test_opening_a_job_resumes_what_the_last_session_left(env):
     sb, client, path, worker, dock, finished = env
     ids = [new_push_id() for _ in range(5)]
-    j = Journal(path)
-    j.plan(
-        [
-            PlannedOp(
-                "node",
-                nid,
-                "POST",
-                job_path(sb.job_id, f"nodes/{nid}"),
-                {"latitude": 40.0, "longitude": -77.0},
-            )
-            for nid in ids
-        ]
-    )
+    j = plan_new_nodes(path, sb.job_id, ids)
     j.mark_sent(j.next_runnable().op_id)  # QGIS died with this one in flight
     j.close()
     dock.watch_project()
@@ -99,19 +100,7 @@ def test_journal_writes_while_qgis_holds_an_open_edit_session(env):
     p = f1.geometry().asPoint()
     nodes.changeGeometry(f1.id(), QgsGeometry.fromPointXY(QgsPointXY(p.x() + 0.0004, p.y())))
     ids = [new_push_id() for _ in range(20)]
-    j = Journal(path)
-    j.plan(
-        [
-            PlannedOp(
-                "node",
-                nid,
-                "POST",
-                job_path(sb.job_id, f"nodes/{nid}"),
-                {"latitude": 40.0, "longitude": -77.0},
-            )
-            for nid in ids
-        ]
-    )
+    j = plan_new_nodes(path, sb.job_id, ids)
     j.close()
     worker.submit_drain(path, sb.job_id)
     assert wait_until(lambda: finished, 30)
